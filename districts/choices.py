@@ -35,6 +35,6 @@ NAME_PREFIX_KINDS: dict[str, list[tuple[str, Kind]]] = {
 
 def kind_from_name(level: str, name: str) -> Kind:
     for prefix, kind in NAME_PREFIX_KINDS[level]:
-        if name.startswith(prefix):
+        if name.casefold().startswith(prefix.casefold()):  # the GSO list writes "Thành Phố" too
             return kind
     raise ValueError(f"Cannot tell the kind of {level} unit {name!r} from its name")

@@ -75,7 +75,7 @@ class User(AbstractUser):
 
 class ReportingPeriodQuerySet(models.QuerySet):
     def get_or_create_for(self, *, kind: str, year: int, number: int = 0) -> "ReportingPeriod":
-        """The period ``kind``/``year``/``number`` (number is 0 for a year), created on first use."""
+        """The period of ``kind``, ``year`` and ``number`` (0 for a year), created on first use."""
         period = ReportingPeriod(kind=kind, year=year, number=number)
         period.clean()
         period.start_date, period.end_date = period.bounds()
@@ -137,20 +137,28 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        labels = {
-            PeriodKind.YEAR: gettext("Year %(year)s"),
-            PeriodKind.HALF_YEAR: gettext("Half %(number)s/%(year)s"),
-            PeriodKind.QUARTER: gettext("Quarter %(number)s/%(year)s"),
-            PeriodKind.MONTH: gettext("Month %(number)s/%(year)s"),
-        }
-        return labels[self.kind] % {"year": self.year, "number": self.number}
+        if self.kind == PeriodKind.YEAR:
+            label = gettext("Year %(year)s")
+        elif self.kind == PeriodKind.HALF_YEAR:
+            label = (
+                gettext("First half of %(year)s")
+                if self.number == 1
+                else gettext("Second half of %(year)s")
+            )
+        elif self.kind == PeriodKind.QUARTER:
+            label = gettext("Quarter %(number)s/%(year)s")
+        else:
+            label = gettext("Month %(number)s/%(year)s")
+        return label % {"year": self.year, "number": self.number}
 
     def clean(self) -> None:
         low, high = self.NUMBER_LIMITS[self.kind]
         if not low <= self.number <= high:
             raise ValidationError(
-                {"number": _("For this kind of period the number must be %(low)s to %(high)s.")
-                 % {"low": low, "high": high}}
+                {
+                    "number": _("For this kind of period the number must be %(low)s to %(high)s.")
+                    % {"low": low, "high": high}
+                }
             )
 
     def make_code(self) -> str:
@@ -158,9 +166,14 @@ class ReportingPeriod(models.Model):
 
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         months_per_period = {
-            PeriodKind.YEAR: 12, PeriodKind.HALF_YEAR: 6, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1
+            PeriodKind.YEAR: 12,
+            PeriodKind.HALF_YEAR: 6,
+            PeriodKind.QUARTER: 3,
+            PeriodKind.MONTH: 1,
         }[self.kind]
         first_month = 1 + (max(self.number, 1) - 1) * months_per_period
         last_month = first_month + months_per_period - 1
         last_day = calendar.monthrange(self.year, last_month)[1]
-        return datetime.date(self.year, first_month, 1), datetime.date(self.year, last_month, last_day)
+        return datetime.date(self.year, first_month, 1), datetime.date(
+            self.year, last_month, last_day
+        )

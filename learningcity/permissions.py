@@ -33,7 +33,7 @@ ACCESS: dict[str, dict[Action, str]] = {
 
 
 def reach(user, action: Action) -> str:
-    """"all", "own" or "none": how far ``user`` reaches for ``action`` on unit-owned data."""
+    """ "all", "own" or "none": how far ``user`` reaches for ``action`` on unit-owned data."""
     if not (user and user.is_authenticated and user.is_active):
         return "none"
     return ACCESS.get(user.role, {}).get(Action(action), "none")

@@ -1,5 +1,5 @@
 from rest_framework import viewsets
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from learningcity.permissions import Action, restrict
 
@@ -17,3 +17,11 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+def public(view_class):
+    """``view_class`` open to anyone, like a published standard (the schema and its docs).
+
+    DRF views already bypass LoginRequiredMiddleware: they authenticate on their own.
+    """
+    return type(view_class.__name__, (view_class,), {"permission_classes": [AllowAny]})
