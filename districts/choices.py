@@ -38,3 +38,23 @@ def kind_from_name(level: str, name: str) -> Kind:
         if name.casefold().startswith(prefix.casefold()):  # the GSO list writes "Thành Phố" too
             return kind
     raise ValueError(f"Cannot tell the kind of {level} unit {name!r} from its name")
+
+
+class CommitteeRole(models.TextChoices):
+    HEAD = "head", _("Head")
+    DEPUTY_HEAD = "deputy_head", _("Deputy head")
+    STANDING_MEMBER = "standing_member", _("Standing member")
+    MEMBER = "member", _("Member")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")

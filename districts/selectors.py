@@ -1,11 +1,22 @@
 """Reads for the districts app: the querysets pages, the API and exports share."""
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from learningcity.models import ReportingPeriod
 from learningcity.text import search_key
 
-from .models import AdministrativeUnit
+from .choices import ReviewStatus, TaskStatus
+from .models import (
+    AdministrativeUnit,
+    CommitteeMember,
+    ImplementationPlan,
+    InterimReview,
+    KeyTask,
+    KeyTaskProgress,
+    SteeringCommittee,
+)
 
 
 def unit_search(queryset: QuerySet, query: str) -> QuerySet:
@@ -34,3 +45,121 @@ def portal_district_list() -> QuerySet[AdministrativeUnit]:
 
 def ward_list() -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.wards().select_related("parent").order_by("code")
+
+
+# --- Programme ------------------------------------------------------------------------------------
+
+SUBMITTED_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED)
+
+
+def current_committees() -> QuerySet[SteeringCommittee]:
+    return SteeringCommittee.objects.filter(superseded_at=None)
+
+
+def current_plans() -> QuerySet[ImplementationPlan]:
+    return ImplementationPlan.objects.filter(superseded_at=None)
+
+
+def committee_history(*, district: AdministrativeUnit) -> QuerySet[SteeringCommittee]:
+    """Every decision on the district's committee, newest first, with member counts."""
+    return district.committees.annotate(member_count=Count("members")).order_by("-issued_on", "-id")
+
+
+def plan_history(*, district: AdministrativeUnit) -> QuerySet[ImplementationPlan]:
+    return district.plans.order_by("-issued_on", "-id")
+
+
+def key_tasks_for(*, period: ReportingPeriod) -> QuerySet[KeyTask]:
+    """The active key tasks that apply in ``period``'s year."""
+    return KeyTask.objects.filter(
+        is_active=True, start_year__lte=period.year, end_year__gte=period.year
+    ).order_by("order", "code")
+
+
+def progress_for(*, district: AdministrativeUnit, period: ReportingPeriod) -> list[tuple]:
+    """(key task, its progress or None) for every key task of ``period``, in catalogue order."""
+    recorded = {
+        p.key_task_id: p for p in KeyTaskProgress.objects.filter(district=district, period=period)
+    }
+    return [(task, recorded.get(task.pk)) for task in key_tasks_for(period=period)]
+
+
+def _first(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.values(field)[:1])
+
+
+def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
+    """One row per district of the portal: committee, plan, key-task progress, review of period.
+
+    Everything comes from correlated subqueries, so the board costs the same few queries
+    whatever the number of districts.
+    """
+    committee = current_committees().filter(district=OuterRef("pk"))
+    plan = current_plans().filter(district=OuterRef("pk"))
+    review = InterimReview.objects.filter(district=OuterRef("pk"), period=period)
+    members = (
+        CommitteeMember.objects.filter(
+            committee__district=OuterRef("pk"), committee__superseded_at=None
+        )
+        .order_by()
+        .values("committee__district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    done = (
+        KeyTaskProgress.objects.filter(
+            district=OuterRef("pk"),
+            period=period,
+            status=TaskStatus.DONE,
+            key_task__in=key_tasks_for(period=period),
+        )
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        portal_district_list()
+        .annotate(
+            committee_number=_first(committee, "number"),
+            committee_issued_on=_first(committee, "issued_on"),
+            member_count=Coalesce(Subquery(members), 0),
+            plan_number=_first(plan, "number"),
+            plan_issued_on=_first(plan, "issued_on"),
+            tasks_done=Coalesce(Subquery(done), 0),
+            review_id=_first(review, "pk"),
+            review_status=_first(review, "status"),
+        )
+        .order_by("code")
+    )
+
+
+BOARD_FILTERS = {
+    "missing_committee": Q(committee_issued_on__isnull=True),
+    "missing_plan": Q(plan_issued_on__isnull=True),
+    "review_not_submitted": ~Q(review_status__in=SUBMITTED_STATUSES) | Q(review_status=None),
+}
+
+
+def review_board_totals(board: QuerySet[AdministrativeUnit]) -> dict[str, int]:
+    """City-wide counts over the (unfiltered) board, in one aggregate query."""
+    return board.aggregate(
+        districts=Count("pk"),
+        with_committee=Count("pk", filter=Q(committee_issued_on__isnull=False)),
+        with_plan=Count("pk", filter=Q(plan_issued_on__isnull=False)),
+        reviews_submitted=Count("pk", filter=Q(review_status__in=SUBMITTED_STATUSES)),
+        reviews_acknowledged=Count("pk", filter=Q(review_status=ReviewStatus.ACKNOWLEDGED)),
+        reviews_returned=Count("pk", filter=Q(review_status=ReviewStatus.RETURNED)),
+    )
+
+
+def review_digest(*, period: ReportingPeriod, query: str = "") -> QuerySet[InterimReview]:
+    """Reviews of ``period`` that districts have sent to the Department, searchable."""
+    reviews = (
+        InterimReview.objects.filter(period=period)
+        .exclude(status=ReviewStatus.DRAFT)
+        .select_related("district", "period")
+        .order_by("district__code")
+    )
+    key = search_key(query)
+    return reviews.filter(search_text__contains=key) if key else reviews

@@ -4,10 +4,26 @@ import json
 from dataclasses import dataclass
 
 import vietnam_provinces
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, ensure_may_change_unit, restrict
+from learningcity.workflow import ConflictError, check_version, transition
 
 from .choices import Level, kind_from_name
-from .models import AdministrativeUnit
+from .models import (
+    AdministrativeUnit,
+    CommitteeMember,
+    ImplementationPlan,
+    InterimReview,
+    KeyTask,
+    KeyTaskProgress,
+    SteeringCommittee,
+)
 
 ALL_PROVINCES = "all"
 
@@ -85,3 +101,200 @@ def admin_units_load(*, province_codes: list[str]) -> LoadResult:
         ],
     )
     return LoadResult(len(province_ids), len(district_ids), len(ward_ids))
+
+
+# --- Programme: committees, plans, key tasks, interim reviews -----------------------------------
+
+
+def _save(obj, *, fields: dict | None = None) -> None:
+    """Apply ``fields``, validate against model and database rules, save."""
+    for name, value in (fields or {}).items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+
+
+def _locked(model, pk: int, user, action: Action = Action.CHANGE):
+    """The row ``pk`` locked for update, or PermissionDenied if ``user`` may not ``action`` it."""
+    obj = restrict(model.objects.select_for_update(), user, action).filter(pk=pk).first()
+    if obj is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return obj
+
+
+def _supersede(model, *, user, district: AdministrativeUnit, fields: dict):
+    """Issue a new decision-like document for ``district``; the current one becomes history."""
+    ensure_may_change_unit(user, district.pk)
+    new = model(district=district, **fields)
+    new.full_clean(validate_constraints=False)
+    current = (
+        model.objects.select_for_update().filter(district=district, superseded_at=None).first()
+    )
+    if current is not None:
+        current.superseded_at = timezone.now()
+        current.save(update_fields=["superseded_at"])
+    new.save()
+    return new, current
+
+
+@transaction.atomic
+def committee_establish(
+    *,
+    user,
+    district: AdministrativeUnit,
+    number: str,
+    issued_on,
+    signer: str,
+    file=None,
+    copy_members: bool = True,
+) -> SteeringCommittee:
+    """Record the decision setting up (or re-establishing) ``district``'s steering committee.
+
+    A re-establishment supersedes the current committee, which is kept as history; its members
+    are copied to the new one as a starting point unless ``copy_members`` is off.
+    """
+    committee, previous = _supersede(
+        SteeringCommittee,
+        user=user,
+        district=district,
+        fields={"number": number, "issued_on": issued_on, "signer": signer, "file": file or ""},
+    )
+    if previous is not None and copy_members:
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(
+                committee=committee,
+                full_name=m.full_name,
+                position=m.position,
+                organisation=m.organisation,
+                role=m.role,
+                order=m.order,
+            )
+            for m in previous.members.all()
+        )
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, user, committee: SteeringCommittee, version: int | None = None, **fields):
+    """Correct the details of a committee's decision (a typo in the number, a new scan)."""
+    locked = _locked(SteeringCommittee, committee.pk, user)
+    check_version(locked, version)
+    locked.version += 1
+    _save(locked, fields=fields)
+    return locked
+
+
+@transaction.atomic
+def member_create(*, user, committee: SteeringCommittee, **fields) -> CommitteeMember:
+    locked = _locked(SteeringCommittee, committee.pk, user)
+    if not locked.is_current:
+        raise ValidationError(_("Members can only be added to the current committee."))
+    if fields.get("order") in (None, ""):
+        last = locked.members.aggregate(last=Max("order"))["last"] or 0
+        fields["order"] = last + 1
+    member = CommitteeMember(committee=locked)
+    _save(member, fields=fields)
+    return member
+
+
+@transaction.atomic
+def member_update(*, user, member: CommitteeMember, **fields) -> CommitteeMember:
+    locked = _locked(CommitteeMember, member.pk, user)
+    _save(locked, fields=fields)
+    return locked
+
+
+@transaction.atomic
+def member_delete(*, user, member: CommitteeMember) -> None:
+    _locked(CommitteeMember, member.pk, user).delete()
+
+
+@transaction.atomic
+def plan_issue(*, user, district: AdministrativeUnit, **fields) -> ImplementationPlan:
+    """Record ``district``'s implementation plan, or a revision that supersedes the current one."""
+    fields.setdefault("file", "")
+    plan, _previous = _supersede(ImplementationPlan, user=user, district=district, fields=fields)
+    return plan
+
+
+@transaction.atomic
+def progress_save(
+    *, user, district: AdministrativeUnit, period: ReportingPeriod, key_task: KeyTask, **fields
+) -> KeyTaskProgress:
+    """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update)."""
+    ensure_may_change_unit(user, district.pk)
+    progress = (
+        KeyTaskProgress.objects.select_for_update()
+        .filter(district=district, period=period, key_task=key_task)
+        .first()
+    ) or KeyTaskProgress(district=district, period=period, key_task=key_task)
+    if fields.get("evidence") in (None, ""):
+        fields.pop("evidence", None)  # keep the file already attached
+    _save(progress, fields=fields)
+    return progress
+
+
+@transaction.atomic
+def review_save(
+    *,
+    user,
+    district: AdministrativeUnit,
+    period: ReportingPeriod,
+    version: int | None = None,
+    **fields,
+) -> InterimReview:
+    """Create or edit ``district``'s interim review of ``period`` while it is a draft or returned."""
+    ensure_may_change_unit(user, district.pk)
+    review = (
+        InterimReview.objects.select_for_update().filter(district=district, period=period).first()
+    )
+    if review is None:
+        review = InterimReview(district=district, period=period)
+    else:
+        check_version(review, version)
+        if not review.is_editable:
+            raise ConflictError(
+                _("This review is “%(status)s” and can no longer be edited.")
+                % {"status": review.get_status_display()}
+            )
+        review.version += 1
+    _save(review, fields=fields)
+    return review
+
+
+def _review_step(*, user, review: InterimReview, action: str, permission: Action, **fields):
+    locked = _locked(InterimReview, review.pk, user, permission)
+    transition(locked, action=action, table=InterimReview.TRANSITIONS)
+    locked.version += 1
+    _save(locked, fields=fields)
+    return locked
+
+
+@transaction.atomic
+def review_submit(*, user, review: InterimReview) -> InterimReview:
+    return _review_step(user=user, review=review, action="submit", permission=Action.CHANGE)
+
+
+@transaction.atomic
+def review_acknowledge(*, user, review: InterimReview, comment: str = "") -> InterimReview:
+    return _review_step(
+        user=user,
+        review=review,
+        action="acknowledge",
+        permission=Action.REVIEW,
+        review_comment=comment,
+    )
+
+
+@transaction.atomic
+def review_return(*, user, review: InterimReview, comment: str) -> InterimReview:
+    """Send a submitted review back to the district; the comment says what to fix."""
+    if not (comment or "").strip():
+        raise ValidationError({"review_comment": _("Say what the district should change.")})
+    return _review_step(
+        user=user,
+        review=review,
+        action="return",
+        permission=Action.REVIEW,
+        review_comment=comment,
+    )

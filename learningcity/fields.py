@@ -28,22 +28,25 @@ class NormalizedTextField(NormalizedTextMixin, models.TextField):
     pass
 
 
-class SearchKeyField(models.CharField):
-    """A diacritics-free, lower-case copy of another field, kept up to date on every save."""
+class SearchKeyField(models.TextField):
+    """A diacritics-free, lower-case copy of other fields, kept up to date on every save.
 
-    def __init__(self, *args, source: str, **kwargs):
-        self.source = source
-        kwargs.setdefault("max_length", 255)
+    Search compares against it with a plain ``contains``, the same on SQLite and PostgreSQL.
+    """
+
+    def __init__(self, *args, sources: tuple[str, ...], **kwargs):
+        self.sources = tuple(sources)
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
+        kwargs["sources"] = self.sources
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
-        value = search_key(getattr(model_instance, self.source) or "")
+        text = "\n".join(getattr(model_instance, source) or "" for source in self.sources)
+        value = search_key(text)
         setattr(model_instance, self.attname, value)
         return value

@@ -70,3 +70,9 @@ def may_change_unit(user, unit_id: int | None) -> bool:
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action: Action = Action.VIEW) -> models.QuerySet:
         return restrict(self, user, action)
+
+
+def ensure_may_change_unit(user, unit_id: int | None) -> None:
+    """Raise PermissionDenied unless ``user`` may create data owned by the unit ``unit_id``."""
+    if not may_change_unit(user, unit_id):
+        raise PermissionDenied(_("You do not have permission to do this."))

@@ -12,9 +12,7 @@ class Command(BaseCommand):
             accounts = demo_data_load()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for account in accounts:
             scope = f"  [{account.unit_code}]" if account.unit_code else ""
             self.stdout.write(f"  {account.username:<12} {account.role:<20}{scope}")
