@@ -125,15 +125,16 @@ def _locked(model, pk: int, user, action: Action = Action.CHANGE):
 def _supersede(model, *, user, district: AdministrativeUnit, fields: dict):
     """Issue a new decision-like document for ``district``; the current one becomes history."""
     ensure_may_change_unit(user, district.pk)
-    new = model(district=district, **fields)
-    new.full_clean(validate_constraints=False)
     current = (
         model.objects.select_for_update().filter(district=district, superseded_at=None).first()
     )
     if current is not None:
+        # Retired first, so the new document passes the one-current-per-district constraint;
+        # the caller's transaction undoes this if the new document is refused.
         current.superseded_at = timezone.now()
         current.save(update_fields=["superseded_at"])
-    new.save()
+    new = model(district=district, **fields)
+    _save(new)
     return new, current
 
 

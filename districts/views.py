@@ -1,12 +1,43 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404, render
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from learningcity.choices import Role
-from learningcity.permissions import restrict
+from learningcity.forms import run_service
+from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.xlsx import Sheet, xlsx_response
 
-from . import selectors
+from . import imports, selectors, services
+from .choices import ReviewStatus
 from .filters import DistrictFilterSet
+from .forms import (
+    CommitteeEditForm,
+    CommitteeEstablishForm,
+    MemberForm,
+    MemberImportForm,
+    PlanForm,
+    ProgressForm,
+    ReviewDecisionForm,
+    ReviewForm,
+)
+from .models import (
+    CommitteeMember,
+    ImplementationPlan,
+    InterimReview,
+    KeyTaskProgress,
+    SteeringCommittee,
+)
 
 
 class DistrictListView(ListView):
@@ -34,13 +65,58 @@ class DistrictListView(ListView):
         return super().get_context_data(filterset=self.filterset, sort=self.sort, **kwargs)
 
 
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _district(code: str):
+    return get_object_or_404(selectors.portal_district_list(), code=code)
+
+
+def _period(code: str | None) -> ReportingPeriod:
+    """The period named by ``code``, or the latest year that has begun."""
+    if code:
+        period = ReportingPeriod.objects.filter(code=code).first()
+        if period is None:
+            raise Http404(_("Unknown reporting period."))
+        return period
+    today = datetime.date.today()
+    latest = (
+        ReportingPeriod.objects.filter(kind="year", start_date__lte=today)
+        .order_by("-start_date")
+        .first()
+    )
+    return latest or ReportingPeriod.objects.get_or_create_for(kind="year", year=today.year)
+
+
+def _changeable(model, pk: int, user):
+    """The row ``pk`` if ``user`` may change it; 404 if they may only see it or not even that."""
+    return get_object_or_404(restrict(model.objects.all(), user, Action.CHANGE), pk=pk)
+
+
+def _require_unit_change(user, district) -> None:
+    if not may_change_unit(user, district.pk):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# --- district hub ------------------------------------------------------------------------------------
+
+
 def district_detail(request, code: str):
-    district = get_object_or_404(selectors.portal_district_list(), code=code)
+    district = _district(code)
+    user = request.user
+    period = _period(request.GET.get("period"))
+    committees = restrict(SteeringCommittee.objects.filter(district=district), user)
+    committee = committees.filter(superseded_at=None).prefetch_related("members").first()
+    plans = restrict(ImplementationPlan.objects.filter(district=district), user)
+    reviews = restrict(InterimReview.objects.filter(district=district, period=period), user)
+    if user.role != Role.DISTRICT_OFFICER:
+        reviews = reviews.exclude(status=ReviewStatus.DRAFT)  # a district's drafts are its own
+    shows_programme = reach(user, Action.VIEW) == "all" or user.unit_id == district.pk
     # Officers' names and e-mails are personal data: only the Department and the
     # district's own officers see them.
     officers = restrict(
         get_user_model().objects.filter(unit=district, role=Role.DISTRICT_OFFICER, is_active=True),
-        request.user,
+        user,
     ).order_by("full_name")
     return render(
         request,
@@ -49,5 +125,461 @@ def district_detail(request, code: str):
             "district": district,
             "wards": selectors.ward_list().filter(parent=district),
             "officers": officers,
+            "shows_programme": shows_programme,
+            "can_change": may_change_unit(user, district.pk),
+            "committee": committee,
+            "committee_count": committees.count(),
+            "plan": plans.filter(superseded_at=None).first(),
+            "plan_history": plans.order_by("-issued_on", "-id"),
+            "period": period,
+            "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
+            "progress": selectors.progress_for(district=district, period=period)
+            if shows_programme
+            else [],
+            "review": reviews.first(),
         },
     )
+
+
+def committee_history(request, code: str):
+    district = _district(code)
+    committees = restrict(selectors.committee_history(district=district), request.user)
+    return render(
+        request,
+        "districts/committee_history.html",
+        {"district": district, "committees": committees.prefetch_related("members")},
+    )
+
+
+# --- steering committee --------------------------------------------------------------------------------
+
+
+def committee_establish(request, code: str):
+    district = _district(code)
+    _require_unit_change(request.user, district)
+    form = CommitteeEstablishForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and run_service(
+        form, services.committee_establish, user=request.user, district=district
+    ):
+        messages.success(request, _("The steering committee decision was recorded."))
+        return redirect("districts:detail", code=district.code)
+    return render(
+        request,
+        "districts/form_page.html",
+        {
+            "district": district,
+            "form": form,
+            "title": _("Record the steering committee decision"),
+            "multipart": True,
+        },
+    )
+
+
+def committee_edit(request, pk: int):
+    committee = _changeable(SteeringCommittee, pk, request.user)
+    initial = {
+        "number": committee.number,
+        "issued_on": committee.issued_on,
+        "signer": committee.signer,
+        "version": committee.version,
+    }
+    form = CommitteeEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and run_service(
+        form, _committee_update, user=request.user, committee=committee
+    ):
+        messages.success(request, _("The decision was updated."))
+        return redirect("districts:detail", code=committee.district.code)
+    return render(
+        request,
+        "districts/form_page.html",
+        {
+            "district": committee.district,
+            "form": form,
+            "title": _("Correct the committee decision"),
+            "multipart": True,
+        },
+    )
+
+
+def _committee_update(*, file=None, **fields):
+    if file:
+        fields["file"] = file
+    return services.committee_update(**fields)
+
+
+def member_add(request, pk: int):
+    committee = _changeable(SteeringCommittee, pk, request.user)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and run_service(
+        form, services.member_create, user=request.user, committee=committee
+    ):
+        messages.success(request, _("The member was added."))
+        if "add_another" in request.POST:
+            return redirect("districts:member-add", pk=committee.pk)
+        return redirect("districts:detail", code=committee.district.code)
+    return render(
+        request,
+        "districts/form_page.html",
+        {
+            "district": committee.district,
+            "form": form,
+            "title": _("Add a committee member"),
+            "add_another": True,
+        },
+    )
+
+
+def member_edit(request, pk: int):
+    member = _changeable(CommitteeMember, pk, request.user)
+    initial = {f: getattr(member, f) for f in MemberForm.base_fields}
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and run_service(
+        form, services.member_update, user=request.user, member=member
+    ):
+        messages.success(request, _("The member was updated."))
+        return redirect("districts:detail", code=member.committee.district.code)
+    return render(
+        request,
+        "districts/form_page.html",
+        {"district": member.committee.district, "form": form, "title": _("Edit a member")},
+    )
+
+
+def member_delete(request, pk: int):
+    member = _changeable(CommitteeMember, pk, request.user)
+    district = member.committee.district
+    if request.method == "POST":
+        services.member_delete(user=request.user, member=member)
+        messages.success(request, _("%(name)s was removed from the committee.") % {
+            "name": member.full_name})
+        return redirect("districts:detail", code=district.code)
+    return render(
+        request,
+        "districts/confirm_delete.html",
+        {
+            "district": district,
+            "title": _("Remove a committee member"),
+            "question": _("Remove %(name)s from the steering committee?")
+            % {"name": member.full_name},
+        },
+    )
+
+
+# --- member import and export -----------------------------------------------------------------------
+
+IMPORT_SALT = "districts.member-import"
+IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+
+
+def member_import(request, pk: int):
+    """Upload, preview, confirm. The uploaded file waits in storage between the two steps, named
+    by a signed token, so any web process can finish the import."""
+    committee = _changeable(SteeringCommittee, pk, request.user)
+    district = committee.district
+    context = {"district": district, "committee": committee}
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect("districts:member-import", pk=committee.pk)
+        if data["committee"] != committee.pk or data["user"] != request.user.pk:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        with default_storage.open(data["path"], "rb") as upload:
+            outcome = imports.members_import(
+                user=request.user, committee=committee, upload=upload, dry_run=False
+            )
+        default_storage.delete(data["path"])
+        if outcome.written:
+            messages.success(
+                request, _("%(count)s members were imported.") % {"count": outcome.written}
+            )
+            return redirect("districts:detail", code=district.code)
+        context.update(form=MemberImportForm(), outcome=outcome)
+        return render(request, "districts/member_import.html", context)
+
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        outcome = imports.members_import(
+            user=request.user, committee=committee, upload=upload, dry_run=True
+        )
+        context["outcome"] = outcome
+        if not (outcome.errors or outcome.file_errors):
+            upload.seek(0)
+            path = default_storage.save(f"imports/{committee.district_id}/members.xlsx", upload)
+            context["token"] = signing.dumps(
+                {"path": path, "committee": committee.pk, "user": request.user.pk},
+                salt=IMPORT_SALT,
+            )
+    context["form"] = form
+    return render(request, "districts/member_import.html", context)
+
+
+def member_template(request):
+    return xlsx_response("mau-thanh-vien-ban-chi-dao.xlsx", imports.member_template_sheets())
+
+
+def members_export(request, pk: int):
+    committee = get_object_or_404(restrict(SteeringCommittee.objects.all(), request.user), pk=pk)
+    return xlsx_response(
+        f"thanh-vien-ban-chi-dao-{committee.district.code}.xlsx",
+        imports.members_export_sheets(committee),
+    )
+
+
+# --- implementation plan ------------------------------------------------------------------------------
+
+
+def plan_issue(request, code: str):
+    district = _district(code)
+    _require_unit_change(request.user, district)
+    form = PlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and run_service(
+        form, services.plan_issue, user=request.user, district=district
+    ):
+        messages.success(request, _("The implementation plan was recorded."))
+        return redirect("districts:detail", code=district.code)
+    return render(
+        request,
+        "districts/form_page.html",
+        {
+            "district": district,
+            "form": form,
+            "title": _("Record the implementation plan"),
+            "multipart": True,
+        },
+    )
+
+
+# --- key-task progress --------------------------------------------------------------------------------
+
+
+def progress_edit(request, code: str, period: str):
+    district = _district(code)
+    _require_unit_change(request.user, district)
+    period = _period(period)
+    rows = []
+    for task, progress in selectors.progress_for(district=district, period=period):
+        initial = {"status": progress.status, "account": progress.account} if progress else None
+        form = ProgressForm(
+            request.POST or None, request.FILES or None, prefix=task.code, initial=initial
+        )
+        rows.append((task, progress, form))
+    if request.method == "POST":
+        if all(form.is_valid() for _task, _progress, form in rows):
+            try:
+                for task, _progress, form in rows:
+                    services.progress_save(
+                        user=request.user, district=district, period=period, key_task=task,
+                        **form.cleaned_data,
+                    )
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                messages.success(request, _("Key-task progress was saved."))
+                return redirect(f"{reverse('districts:detail', args=[district.code])}?period={period.code}")
+        else:
+            messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "districts/progress_form.html",
+        {"district": district, "period": period, "rows": rows},
+    )
+
+
+# --- interim review ------------------------------------------------------------------------------------
+
+
+def review_edit(request, code: str, period: str):
+    district = _district(code)
+    _require_unit_change(request.user, district)
+    period = _period(period)
+    review = InterimReview.objects.filter(district=district, period=period).first()
+    if review and not review.is_editable:
+        messages.info(request, _("This review can no longer be edited."))
+        return redirect("districts:review", pk=review.pk)
+    initial = (
+        {f: getattr(review, f) for f in ReviewForm.base_fields} if review else {"version": None}
+    )
+    form = ReviewForm(request.POST or None, initial=initial)
+    saved = request.method == "POST" and run_service(
+        form, services.review_save, user=request.user, district=district, period=period
+    )
+    if saved:
+        messages.success(request, _("The review was saved as a draft. Submit it when ready."))
+        return redirect("districts:review", pk=saved.pk)
+    return render(
+        request,
+        "districts/form_page.html",
+        {
+            "district": district,
+            "form": form,
+            "title": _("Interim review: %(period)s") % {"period": period},
+        },
+    )
+
+
+def _visible_reviews(user):
+    reviews = restrict(InterimReview.objects.select_related("district", "period"), user)
+    return reviews if user.role == Role.DISTRICT_OFFICER else reviews.exclude(status=ReviewStatus.DRAFT)
+
+
+def review_detail(request, pk: int):
+    review = get_object_or_404(_visible_reviews(request.user), pk=pk)
+    return render(
+        request,
+        "districts/review_detail.html",
+        {
+            "review": review,
+            "district": review.district,
+            "can_edit": review.is_editable and may_change_unit(request.user, review.district_id),
+            "can_review": review.status == ReviewStatus.SUBMITTED
+            and reach(request.user, Action.REVIEW) == "all",
+            "decision_form": ReviewDecisionForm(),
+            "history": review.history.select_related("history_user").order_by("-history_date"),
+        },
+    )
+
+
+@require_POST
+def review_submit(request, pk: int):
+    review = get_object_or_404(_visible_reviews(request.user), pk=pk)
+    try:
+        services.review_submit(user=request.user, review=review)
+        messages.success(request, _("The review was submitted to the Department."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("districts:review", pk=review.pk)
+
+
+@require_POST
+def review_decide(request, pk: int):
+    review = get_object_or_404(_visible_reviews(request.user), pk=pk)
+    form = ReviewDecisionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if request.POST.get("decision") == "return":
+            services.review_return(user=request.user, review=review, comment=comment)
+            messages.success(request, _("The review was returned to the district."))
+        else:
+            services.review_acknowledge(user=request.user, review=review, comment=comment)
+            messages.success(request, _("The review was acknowledged."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("districts:review", pk=review.pk)
+
+
+# --- the Department's review board and digest -----------------------------------------------------------
+
+
+def review_board(request):
+    user = request.user
+    period = _period(request.GET.get("period"))
+    board = selectors.review_board(period=period)
+    totals = selectors.review_board_totals(board)
+    rows = board
+    if reach(user, Action.VIEW) == "own":
+        rows = rows.filter(pk=user.unit_id)
+    active_filter = request.GET.get("filter", "")
+    if active_filter in selectors.BOARD_FILTERS:
+        rows = rows.filter(selectors.BOARD_FILTERS[active_filter])
+    tasks_total = selectors.key_tasks_for(period=period).count()
+    rows = list(rows)
+    labels = dict(ReviewStatus.choices)
+    for row in rows:
+        # A draft is the district's own business: the board shows it as not submitted.
+        submitted = row.review_status not in (None, ReviewStatus.DRAFT)
+        row.review_label = labels[row.review_status] if submitted else _("Not submitted")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"bang-theo-doi-{period.code}.xlsx", [_board_sheet(rows, tasks_total)])
+    return render(
+        request,
+        "districts/review_board.html",
+        {
+            "period": period,
+            "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
+            "rows": rows,
+            "totals": totals,
+            "tasks_total": tasks_total,
+            "active_filter": active_filter,
+            "filters": [
+                ("missing_committee", _("Missing committee")),
+                ("missing_plan", _("Missing plan")),
+                ("review_not_submitted", _("Review not submitted")),
+            ],
+        },
+    )
+
+
+def _board_sheet(rows, tasks_total: int) -> Sheet:
+    return Sheet(
+        title=_("Review board"),
+        headers=[
+            _("GSO code"), _("District"), _("Committee decision"), _("Decision date"),
+            _("Members"), _("Plan number"), _("Plan date"), _("Key tasks done"),
+            _("Key tasks"), _("Interim review"),
+        ],
+        rows=[
+            [
+                row.code, row.name, row.committee_number, row.committee_issued_on,
+                row.member_count, row.plan_number, row.plan_issued_on, row.tasks_done,
+                tasks_total, str(row.review_label),
+            ]
+            for row in rows
+        ],
+        column_formats={3: "dd/mm/yyyy", 6: "dd/mm/yyyy", 4: "0", 7: "0", 8: "0"},
+    )
+
+
+def review_digest(request):
+    user = request.user
+    period = _period(request.GET.get("period"))
+    query = request.GET.get("q", "")
+    reviews = selectors.review_digest(period=period, query=query)
+    reviews = restrict(reviews, user)
+    if request.GET.get("format") == "xlsx":
+        sheet = Sheet(
+            title=_("Difficulties and proposals"),
+            headers=[_("GSO code"), _("District"), _("Date held"), _("Status"),
+                     _("Difficulties and obstacles"), _("Proposals")],
+            rows=[
+                [r.district.code, r.district.name, r.held_on, str(r.get_status_display()),
+                 r.difficulties, r.proposals]
+                for r in reviews
+            ],
+            column_formats={2: "dd/mm/yyyy"},
+        )
+        return xlsx_response(f"kho-khan-de-xuat-{period.code}.xlsx", [sheet])
+    return render(
+        request,
+        "districts/review_digest.html",
+        {
+            "period": period,
+            "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
+            "reviews": reviews,
+            "query": query,
+        },
+    )
+
+
+# --- files -----------------------------------------------------------------------------------------------
+
+FILE_FIELDS = {
+    "committee": (SteeringCommittee, "file"),
+    "plan": (ImplementationPlan, "file"),
+    "progress": (KeyTaskProgress, "evidence"),
+}
+
+
+def download(request, kind: str, pk: int):
+    """Uploaded files are never served directly: each download re-checks the reader's scope."""
+    if kind not in FILE_FIELDS:
+        raise Http404
+    model, field = FILE_FIELDS[kind]
+    obj = get_object_or_404(restrict(model.objects.all(), request.user), pk=pk)
+    stored = getattr(obj, field)
+    if not stored:
+        raise Http404
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1])

@@ -34,7 +34,7 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def demo_data_load() -> list[DemoAccount]:
+def demo_data_load() -> list[str]:
     if not settings.DEMO_DATA_ALLOWED:
         raise ImproperlyConfigured("Demo data is disabled here (DEMO_DATA_ALLOWED is off).")
     units = {
@@ -67,4 +67,8 @@ def demo_data_load() -> list[DemoAccount]:
         ]:
             for number in numbers:
                 ReportingPeriod.objects.get_or_create_for(kind=kind, year=year, number=number)
-    return DEMO_ACCOUNTS
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD})"]
+    for account in DEMO_ACCOUNTS:
+        scope = f"  [{account.unit_code}]" if account.unit_code else ""
+        lines.append(f"  {account.username:<12} {account.role:<20}{scope}")
+    return lines

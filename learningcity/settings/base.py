@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "knox",
     "django_filters",
@@ -77,6 +78,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "learningcity.forms.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),

@@ -1,18 +1,25 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-
-from learningcity.demo import DEMO_PASSWORD, demo_data_load
+from django.utils.module_loading import module_has_submodule
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts and reporting periods (development only). Idempotent."
+    help = (
+        "Load demo data (development only), app by app: each installed app of the portal may "
+        "have a demo module with demo_data_load(). Idempotent."
+    )
 
     def handle(self, *args, **options):
-        try:
-            accounts = demo_data_load()
-        except ImproperlyConfigured as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
-        for account in accounts:
-            scope = f"  [{account.unit_code}]" if account.unit_code else ""
-            self.stdout.write(f"  {account.username:<12} {account.role:<20}{scope}")
+        # Apps load in INSTALLED_APPS order, so accounts and periods come before what uses them.
+        for app in apps.get_app_configs():
+            if not module_has_submodule(app.module, "demo"):
+                continue
+            try:
+                lines = import_module(f"{app.name}.demo").demo_data_load()
+            except ImproperlyConfigured as exc:
+                raise CommandError(str(exc)) from exc
+            for line in lines:
+                self.stdout.write(line)

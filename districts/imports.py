@@ -1,0 +1,254 @@
+"""Spreadsheet imports and exports of the districts app.
+
+An import is all or nothing: the file is read and every row checked first; if anything is
+wrong, nothing is written and the officer sees each problem with its Excel row number. The same
+call with ``dry_run=True`` is the preview.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history
+
+from learningcity.permissions import Action, ensure_allowed
+from learningcity.text import search_key
+from learningcity.uploads import validate_spreadsheet
+from learningcity.xlsx import Sheet, build_workbook
+
+from .choices import CommitteeRole
+from .models import CommitteeMember, SteeringCommittee
+from .resources import ROLE_LABELS_VI, CommitteeMemberResource, cell_text
+
+MAX_ROWS = 500
+MEMBERS_SHEET = "Thành viên Ban chỉ đạo"
+GUIDE_SHEET = "Hướng dẫn"
+CHANGE_REASON = "spreadsheet import"
+
+
+@dataclass
+class ImportOutcome:
+    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+    file_errors: list[str] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not (self.errors or self.file_errors)
+
+
+class _FileError(Exception):
+    pass
+
+
+def _read_first_sheet(upload) -> tuple[tuple, list[tuple[int, tuple]]]:
+    """The header row and the non-empty rows below it, each with its Excel row number."""
+    upload.seek(0)
+    content = io.BytesIO(upload.read())
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it skips; they do not matter here.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(content, read_only=True, data_only=True)
+            try:
+                if not workbook.worksheets:
+                    raise _FileError(_("The file has no worksheet."))
+                sheet = workbook.worksheets[0]
+                sheet.reset_dimensions()  # the size a file declares may be wrong: read it all
+                header, rows = (), []
+                cells = sheet.iter_rows(values_only=True)
+                for number, values in enumerate(cells, start=1):
+                    if number == 1:
+                        header = values
+                    elif any(cell_text(value) for value in values):
+                        rows.append((number, values))
+                        if len(rows) > MAX_ROWS:
+                            break
+            finally:
+                workbook.close()
+    except _FileError:
+        raise
+    except Exception as exc:  # a damaged file fails in many ways; none of them is a 500
+        raise _FileError(
+            _(
+                "The file could not be read as an Excel workbook. "
+                "Open it in Excel, save it as .xlsx and try again."
+            )
+        ) from exc
+    return header, rows
+
+
+def _column_positions(header: tuple, columns: list[str]) -> dict[str, int]:
+    """Where each expected column is, matching header text without regard to case or accents."""
+    expected = {search_key(column): column for column in columns}
+    positions, unknown, repeated = {}, [], []
+    for index, value in enumerate(header):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = expected.get(search_key(text))
+        if column is None:
+            unknown.append(text)
+        elif column in positions:
+            repeated.append(text)
+        else:
+            positions[column] = index
+    missing = [column for column in columns if column not in positions]
+    if not (missing or unknown or repeated):
+        return positions
+    problems = [
+        _("The columns do not match the template. Expected columns: %(expected)s.")
+        % {"expected": ", ".join(columns)}
+    ]
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    if repeated:
+        problems.append(
+            _("Columns given more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
+        )
+    raise _FileError(*problems)
+
+
+def _parse_members(upload, outcome: ImportOutcome) -> list[CommitteeMember]:
+    """Unsaved members, one per row; problems are added to ``outcome``."""
+    try:
+        validate_spreadsheet(upload)
+        header, rows = _read_first_sheet(upload)
+        if not any(cell_text(value) for value in header) and not rows:
+            raise _FileError(_("The file is empty. Fill in the template and upload it again."))
+        resource = CommitteeMemberResource()
+        columns = resource.column_names()
+        positions = _column_positions(header, columns)
+        if not rows:
+            raise _FileError(_("The file has no member rows below the header."))
+        if len(rows) > MAX_ROWS:
+            raise _FileError(
+                _("The file has more than %(limit)s member rows.") % {"limit": MAX_ROWS}
+            )
+    except ValidationError as exc:
+        outcome.file_errors.extend(exc.messages)
+        return []
+    except _FileError as exc:
+        outcome.file_errors.extend(str(message) for message in exc.args)
+        return []
+
+    import_fields = resource.get_import_fields()
+    column_of = {f.attribute: f.column_name for f in import_fields}
+    members = []
+    for place, (number, values) in enumerate(rows, start=1):
+        row = {
+            column: values[index] if index < len(values) else None
+            for column, index in positions.items()
+        }
+        member = CommitteeMember()
+        errors = {}
+        try:
+            resource.import_instance(member, row)
+        except ValidationError as exc:
+            errors = exc.error_dict
+        if member.order is None:
+            member.order = place
+        try:
+            member.full_clean(exclude=["committee", *errors], validate_unique=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        preview = {"row": number}
+        for f in import_fields:
+            failed = f.attribute in errors
+            preview[f.attribute] = (
+                cell_text(row[f.column_name]) if failed else getattr(member, f.attribute)
+            )
+        valid_role = "role" not in errors and member.role in CommitteeRole.values
+        preview["role_label"] = CommitteeRole(member.role).label if valid_role else preview["role"]
+        outcome.rows.append(preview)
+        for attribute, messages in ValidationError(errors).message_dict.items():
+            for message in messages:
+                if attribute == NON_FIELD_ERRORS:
+                    outcome.errors.append((number, message))
+                else:
+                    outcome.errors.append(
+                        (number, f"{column_of.get(attribute, attribute)}: {message}")
+                    )
+        members.append(member)
+    return members
+
+
+@transaction.atomic
+def members_import(*, user, committee: SteeringCommittee, upload, dry_run: bool) -> ImportOutcome:
+    """Replace ``committee``'s members with those listed in the XLSX ``upload``.
+
+    The file is the full list: current members not in it are removed. Nothing is written on a
+    dry run or if the file or any row has a problem.
+    """
+    locked = SteeringCommittee.objects.select_for_update().filter(pk=committee.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    ensure_allowed(user, locked, Action.CHANGE)
+    outcome = ImportOutcome()
+    if not locked.is_current:
+        outcome.file_errors.append(_("Members can only be imported into the current committee."))
+        return outcome
+
+    members = _parse_members(upload, outcome)
+    if dry_run or not outcome.is_valid:
+        return outcome
+
+    for old in locked.members.all():
+        old._history_user = user
+        old._change_reason = CHANGE_REASON
+        old.delete()
+    for member in members:
+        member.committee = locked
+    bulk_create_with_history(
+        members, CommitteeMember, default_user=user, default_change_reason=CHANGE_REASON
+    )
+    outcome.written = len(members)
+    return outcome
+
+
+def member_template_sheets() -> list[Sheet]:
+    """The empty members file officers fill in, with the accepted roles on a second sheet."""
+    roles = [[label, role.value] for role, label in ROLE_LABELS_VI.items()]
+    return [
+        Sheet(
+            title=MEMBERS_SHEET,
+            headers=CommitteeMemberResource.column_names(),
+            column_formats={0: "0"},
+        ),
+        Sheet(
+            title=GUIDE_SHEET, headers=["Vai trò trong Ban chỉ đạo", "Mã (tiếng Anh)"], rows=roles
+        ),
+    ]
+
+
+def member_template_xlsx() -> bytes:
+    return build_workbook(member_template_sheets())
+
+
+def members_export_sheets(committee: SteeringCommittee) -> list[Sheet]:
+    """``committee``'s members in the template's columns: the file imports back unchanged.
+
+    The caller has already checked that the user may see ``committee``.
+    """
+    dataset = CommitteeMemberResource().export(committee.members.order_by("order", "id"))
+    return [
+        Sheet(
+            title=MEMBERS_SHEET,
+            headers=list(dataset.headers),
+            rows=[list(row) for row in dataset],
+            column_formats={0: "0"},
+        )
+    ]
+
+
+def members_export_xlsx(committee: SteeringCommittee) -> bytes:
+    return build_workbook(members_export_sheets(committee))

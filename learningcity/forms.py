@@ -1,0 +1,60 @@
+"""Shared form plumbing: Bootstrap rendering and service errors shown next to their fields."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it exchanges ISO dates whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PortalForm(forms.Form):
+    """Adds Bootstrap's classes to every widget, so templates just write {{ form }}."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def apply_service_error(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the matching fields, the rest above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            target = field if field in self.fields else None
+            if field == NON_FIELD_ERRORS:
+                target = None
+            self.add_error(target, errors)
+
+
+def run_service(form: PortalForm, service, **extra) -> object | None:
+    """Call ``service`` with the form's cleaned data; on a ValidationError, show it on the form.
+
+    Returns the service's result, or None when the form or the service refused the input.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return service(**form.cleaned_data, **extra)
+    except ValidationError as error:
+        form.apply_service_error(error)
+        return None
