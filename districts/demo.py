@@ -87,9 +87,13 @@ def demo_data_load() -> list[str]:
         ):
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             services.member_create(
-                user=admin, committee=committee, full_name=name, position=position,
+                user=admin,
+                committee=committee,
+                full_name=name,
+                position=position,
                 organisation=f"{organisation} {district.name}" if order == 1 else organisation,
-                role=role, order=order,
+                role=role,
+                order=order,
             )
         if district.code not in WITHOUT_PLAN:
             services.plan_issue(
@@ -102,18 +106,27 @@ def demo_data_load() -> list[str]:
                 start_year=2024,
                 end_year=2030,
             )
-        for task in selectors.key_tasks_for(period=year_2025):
-            status = rng.choice(list(TaskStatus))
-            KeyTaskProgress.objects.get_or_create(
-                district=district, key_task=task, period=year_2025,
-                defaults={"status": status, "account": "" if status == TaskStatus.NOT_STARTED
-                          else "Đã triển khai đến các phường, xã, thị trấn."},
-            )
+        for period in (half_2025, year_2025):
+            for task in selectors.key_tasks_for(period=period):
+                status = rng.choice(list(TaskStatus))
+                account = (
+                    ""
+                    if status == TaskStatus.NOT_STARTED
+                    else ("Đã triển khai đến các phường, xã, thị trấn.")
+                )
+                KeyTaskProgress.objects.get_or_create(
+                    district=district,
+                    key_task=task,
+                    period=period,
+                    defaults={"status": status, "account": account},
+                )
         state = REVIEW_STATES.get(district.code)
         if state is None or InterimReview.objects.filter(district=district).exists():
             continue
         review = services.review_save(
-            user=admin, district=district, period=half_2025,
+            user=admin,
+            district=district,
+            period=half_2025,
             held_on=datetime.date(2025, 7, rng.randint(5, 25)),
             achievements="Đã thành lập Ban chỉ đạo, ban hành kế hoạch và triển khai đến các "
             "phường; tổ chức Tuần lễ học tập suốt đời; các trung tâm học tập cộng đồng mở "
@@ -127,9 +140,12 @@ def demo_data_load() -> list[str]:
             services.review_acknowledge(user=reviewer, review=review, comment="")
         elif state == ReviewStatus.RETURNED:
             services.review_return(
-                user=reviewer, review=review,
+                user=reviewer,
+                review=review,
                 comment="Đề nghị bổ sung số liệu cụ thể về số lớp và số người tham gia.",
             )
     with_committee = SteeringCommittee.objects.filter(superseded_at=None).count()
-    return [f"Programme: {with_committee}/{len(districts)} districts have a steering committee"
-            f" ({made} added)."]
+    return [
+        f"Programme: {with_committee}/{len(districts)} districts have a steering committee"
+        f" ({made} added)."
+    ]

@@ -271,6 +271,9 @@ class KeyTaskProgress(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key_task.code}: {self.get_status_display()}"
+
     @property
     def owner_unit_id(self) -> int:
         return self.district_id
@@ -327,7 +330,7 @@ class InterimReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Interim review %(period)s – %(district)s") % {
+        return _("Interim review %(period)s, %(district)s") % {
             "period": self.period,
             "district": self.district,
         }

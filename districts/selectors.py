@@ -47,7 +47,7 @@ def ward_list() -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.wards().select_related("parent").order_by("code")
 
 
-# --- Programme ------------------------------------------------------------------------------------
+# --- Programme -----------------------------------------------------------------------------------
 
 SUBMITTED_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED)
 

@@ -103,7 +103,7 @@ def admin_units_load(*, province_codes: list[str]) -> LoadResult:
     return LoadResult(len(province_ids), len(district_ids), len(ward_ids))
 
 
-# --- Programme: committees, plans, key tasks, interim reviews -----------------------------------
+# --- Programme: committees, plans, key tasks, interim reviews ------------------------------------
 
 
 def _save(obj, *, fields: dict | None = None) -> None:
@@ -188,8 +188,7 @@ def committee_update(*, user, committee: SteeringCommittee, version: int | None 
 @transaction.atomic
 def member_create(*, user, committee: SteeringCommittee, **fields) -> CommitteeMember:
     locked = _locked(SteeringCommittee, committee.pk, user)
-    if not locked.is_current:
-        raise ValidationError(_("Members can only be added to the current committee."))
+    _ensure_current(locked)
     if fields.get("order") in (None, ""):
         last = locked.members.aggregate(last=Max("order"))["last"] or 0
         fields["order"] = last + 1
@@ -201,13 +200,22 @@ def member_create(*, user, committee: SteeringCommittee, **fields) -> CommitteeM
 @transaction.atomic
 def member_update(*, user, member: CommitteeMember, **fields) -> CommitteeMember:
     locked = _locked(CommitteeMember, member.pk, user)
+    _ensure_current(locked.committee)
     _save(locked, fields=fields)
     return locked
 
 
 @transaction.atomic
 def member_delete(*, user, member: CommitteeMember) -> None:
-    _locked(CommitteeMember, member.pk, user).delete()
+    locked = _locked(CommitteeMember, member.pk, user)
+    _ensure_current(locked.committee)
+    locked.delete()
+
+
+def _ensure_current(committee: SteeringCommittee) -> None:
+    # A superseded committee is a historical record: its member list stays as it was.
+    if not committee.is_current:
+        raise ValidationError(_("Members can only be changed on the current committee."))
 
 
 @transaction.atomic
@@ -224,6 +232,8 @@ def progress_save(
 ) -> KeyTaskProgress:
     """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update)."""
     ensure_may_change_unit(user, district.pk)
+    if not key_task.is_active or not key_task.start_year <= period.year <= key_task.end_year:
+        raise ValidationError({"key_task": _("This key task does not apply in this period.")})
     progress = (
         KeyTaskProgress.objects.select_for_update()
         .filter(district=district, period=period, key_task=key_task)
@@ -244,7 +254,7 @@ def review_save(
     version: int | None = None,
     **fields,
 ) -> InterimReview:
-    """Create or edit ``district``'s interim review of ``period`` while it is a draft or returned."""
+    """Create or edit ``district``'s review of ``period`` while it is a draft or returned."""
     ensure_may_change_unit(user, district.pk)
     review = (
         InterimReview.objects.select_for_update().filter(district=district, period=period).first()

@@ -65,7 +65,7 @@ class DistrictListView(ListView):
         return super().get_context_data(filterset=self.filterset, sort=self.sort, **kwargs)
 
 
-# --- helpers ---------------------------------------------------------------------------------------
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def _district(code: str):
@@ -98,7 +98,7 @@ def _require_unit_change(user, district) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
-# --- district hub ------------------------------------------------------------------------------------
+# --- district hub --------------------------------------------------------------------------------
 
 
 def district_detail(request, code: str):
@@ -151,7 +151,7 @@ def committee_history(request, code: str):
     )
 
 
-# --- steering committee --------------------------------------------------------------------------------
+# --- steering committee --------------------------------------------------------------------------
 
 
 def committee_establish(request, code: str):
@@ -250,8 +250,9 @@ def member_delete(request, pk: int):
     district = member.committee.district
     if request.method == "POST":
         services.member_delete(user=request.user, member=member)
-        messages.success(request, _("%(name)s was removed from the committee.") % {
-            "name": member.full_name})
+        messages.success(
+            request, _("%(name)s was removed from the committee.") % {"name": member.full_name}
+        )
         return redirect("districts:detail", code=district.code)
     return render(
         request,
@@ -265,7 +266,7 @@ def member_delete(request, pk: int):
     )
 
 
-# --- member import and export -----------------------------------------------------------------------
+# --- member import and export --------------------------------------------------------------------
 
 IMPORT_SALT = "districts.member-import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
@@ -328,7 +329,7 @@ def members_export(request, pk: int):
     )
 
 
-# --- implementation plan ------------------------------------------------------------------------------
+# --- implementation plan -------------------------------------------------------------------------
 
 
 def plan_issue(request, code: str):
@@ -352,7 +353,7 @@ def plan_issue(request, code: str):
     )
 
 
-# --- key-task progress --------------------------------------------------------------------------------
+# --- key-task progress ---------------------------------------------------------------------------
 
 
 def progress_edit(request, code: str, period: str):
@@ -371,14 +372,19 @@ def progress_edit(request, code: str, period: str):
             try:
                 for task, _progress, form in rows:
                     services.progress_save(
-                        user=request.user, district=district, period=period, key_task=task,
+                        user=request.user,
+                        district=district,
+                        period=period,
+                        key_task=task,
                         **form.cleaned_data,
                     )
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))
             else:
                 messages.success(request, _("Key-task progress was saved."))
-                return redirect(f"{reverse('districts:detail', args=[district.code])}?period={period.code}")
+                return redirect(
+                    f"{reverse('districts:detail', args=[district.code])}?period={period.code}"
+                )
         else:
             messages.error(request, _("Please correct the errors below."))
     return render(
@@ -388,7 +394,7 @@ def progress_edit(request, code: str, period: str):
     )
 
 
-# --- interim review ------------------------------------------------------------------------------------
+# --- interim review ------------------------------------------------------------------------------
 
 
 def review_edit(request, code: str, period: str):
@@ -422,7 +428,11 @@ def review_edit(request, code: str, period: str):
 
 def _visible_reviews(user):
     reviews = restrict(InterimReview.objects.select_related("district", "period"), user)
-    return reviews if user.role == Role.DISTRICT_OFFICER else reviews.exclude(status=ReviewStatus.DRAFT)
+    return (
+        reviews
+        if user.role == Role.DISTRICT_OFFICER
+        else reviews.exclude(status=ReviewStatus.DRAFT)
+    )
 
 
 def review_detail(request, pk: int):
@@ -471,7 +481,7 @@ def review_decide(request, pk: int):
     return redirect("districts:review", pk=review.pk)
 
 
-# --- the Department's review board and digest -----------------------------------------------------------
+# --- the Department's review board and digest ----------------------------------------------------
 
 
 def review_board(request):
@@ -517,15 +527,29 @@ def _board_sheet(rows, tasks_total: int) -> Sheet:
     return Sheet(
         title=_("Review board"),
         headers=[
-            _("GSO code"), _("District"), _("Committee decision"), _("Decision date"),
-            _("Members"), _("Plan number"), _("Plan date"), _("Key tasks done"),
-            _("Key tasks"), _("Interim review"),
+            _("GSO code"),
+            _("District"),
+            _("Committee decision"),
+            _("Decision date"),
+            _("Members"),
+            _("Plan number"),
+            _("Plan date"),
+            _("Key tasks done"),
+            _("Key tasks"),
+            _("Interim review"),
         ],
         rows=[
             [
-                row.code, row.name, row.committee_number, row.committee_issued_on,
-                row.member_count, row.plan_number, row.plan_issued_on, row.tasks_done,
-                tasks_total, str(row.review_label),
+                row.code,
+                row.name,
+                row.committee_number,
+                row.committee_issued_on,
+                row.member_count,
+                row.plan_number,
+                row.plan_issued_on,
+                row.tasks_done,
+                tasks_total,
+                str(row.review_label),
             ]
             for row in rows
         ],
@@ -542,11 +566,23 @@ def review_digest(request):
     if request.GET.get("format") == "xlsx":
         sheet = Sheet(
             title=_("Difficulties and proposals"),
-            headers=[_("GSO code"), _("District"), _("Date held"), _("Status"),
-                     _("Difficulties and obstacles"), _("Proposals")],
+            headers=[
+                _("GSO code"),
+                _("District"),
+                _("Date held"),
+                _("Status"),
+                _("Difficulties and obstacles"),
+                _("Proposals"),
+            ],
             rows=[
-                [r.district.code, r.district.name, r.held_on, str(r.get_status_display()),
-                 r.difficulties, r.proposals]
+                [
+                    r.district.code,
+                    r.district.name,
+                    r.held_on,
+                    str(r.get_status_display()),
+                    r.difficulties,
+                    r.proposals,
+                ]
                 for r in reviews
             ],
             column_formats={2: "dd/mm/yyyy"},
@@ -564,7 +600,7 @@ def review_digest(request):
     )
 
 
-# --- files -----------------------------------------------------------------------------------------------
+# --- files ---------------------------------------------------------------------------------------
 
 FILE_FIELDS = {
     "committee": (SteeringCommittee, "file"),

@@ -1,6 +1,18 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from districts.models import AdministrativeUnit
+from districts import selectors
+from districts.choices import ReviewStatus, TaskStatus
+from districts.models import (
+    AdministrativeUnit,
+    CommitteeMember,
+    ImplementationPlan,
+    InterimReview,
+    KeyTask,
+    KeyTaskProgress,
+    SteeringCommittee,
+)
+from learningcity.models import ReportingPeriod
 
 
 class UnitBriefSerializer(serializers.ModelSerializer):
@@ -28,3 +40,304 @@ class WardSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdministrativeUnit
         fields = ["code", "name", "kind", "kind_display", "district"]
+
+
+# --- Programme ------------------------------------------------------------------------------------
+# Output serializers describe rows; input serializers (``…InputSerializer``) only check the shape
+# of a request for a service, which does every write. None of them is ever saved.
+
+
+class DistrictCodeField(serializers.SlugRelatedField):
+    """A district of the portal, named by its GSO code ("760")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", selectors.portal_district_list())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class PeriodCodeField(serializers.SlugRelatedField):
+    """A reporting period, named by its code ("2025", "2025-H1", "2025-Q3", "2025-M07")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", ReportingPeriod.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class InputSerializer(serializers.ModelSerializer):
+    """Checks a request's shape against the model's fields for a service; never saved."""
+
+    def save(self, **kwargs):
+        raise NotImplementedError("Input serializers are not saved: call the service.")
+
+
+class CommitteeMemberSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = CommitteeMember
+        fields = [
+            "id",
+            "committee",
+            "full_name",
+            "position",
+            "organisation",
+            "role",
+            "role_display",
+            "order",
+        ]
+        read_only_fields = fields
+
+
+class CommitteeMemberBriefSerializer(CommitteeMemberSerializer):
+    """A member as listed inside their committee."""
+
+    class Meta(CommitteeMemberSerializer.Meta):
+        fields = ["id", "full_name", "position", "organisation", "role", "role_display", "order"]
+        read_only_fields = fields
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    district = UnitBriefSerializer(read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
+    members = CommitteeMemberBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SteeringCommittee
+        fields = [
+            "id",
+            "district",
+            "number",
+            "issued_on",
+            "signer",
+            "file",
+            "current",
+            "superseded_at",
+            "created_at",
+            "version",
+            "members",
+        ]
+        read_only_fields = fields
+
+
+class CommitteeEstablishInputSerializer(InputSerializer):
+    district = DistrictCodeField()
+    copy_members = serializers.BooleanField(
+        default=True,
+        help_text="On a re-establishment, start from the current committee's members.",
+    )
+
+    class Meta:
+        model = SteeringCommittee
+        fields = ["district", "number", "issued_on", "signer", "file", "copy_members"]
+
+
+class CommitteeUpdateInputSerializer(InputSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version the client last read; a stale one is refused with 409.",
+    )
+
+    class Meta:
+        model = SteeringCommittee
+        fields = ["number", "issued_on", "signer", "file", "version"]
+
+
+class CommitteeMemberCreateInputSerializer(InputSerializer):
+    committee = serializers.PrimaryKeyRelatedField(queryset=SteeringCommittee.objects.all())
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["committee", "full_name", "position", "organisation", "role", "order"]
+        extra_kwargs = {"order": {"required": False, "help_text": "Omit to add at the end."}}
+
+
+class CommitteeMemberUpdateInputSerializer(InputSerializer):
+    class Meta:
+        model = CommitteeMember
+        fields = ["full_name", "position", "organisation", "role", "order"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    district = UnitBriefSerializer(read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
+
+    class Meta:
+        model = ImplementationPlan
+        fields = [
+            "id",
+            "district",
+            "number",
+            "issued_on",
+            "title",
+            "start_year",
+            "end_year",
+            "file",
+            "current",
+            "superseded_at",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class PlanIssueInputSerializer(InputSerializer):
+    district = DistrictCodeField()
+
+    class Meta:
+        model = ImplementationPlan
+        fields = ["district", "number", "issued_on", "title", "start_year", "end_year", "file"]
+
+
+class KeyTaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyTask
+        fields = ["code", "title", "title_en", "start_year", "end_year", "order", "is_active"]
+        read_only_fields = fields
+
+
+class KeyTaskProgressSerializer(serializers.ModelSerializer):
+    district = UnitBriefSerializer(read_only=True)
+    period = serializers.CharField(source="period.code", read_only=True)
+    key_task = serializers.CharField(source="key_task.code", read_only=True)
+    status = serializers.ChoiceField(TaskStatus.choices, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = KeyTaskProgress
+        fields = [
+            "id",
+            "district",
+            "period",
+            "key_task",
+            "status",
+            "status_display",
+            "account",
+            "evidence",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class KeyTaskProgressInputSerializer(InputSerializer):
+    district = DistrictCodeField()
+    period = PeriodCodeField()
+    key_task = serializers.SlugRelatedField(slug_field="code", queryset=KeyTask.objects.all())
+    status = serializers.ChoiceField(TaskStatus.choices, required=False)
+
+    class Meta:
+        model = KeyTaskProgress
+        fields = ["district", "period", "key_task", "status", "account", "evidence"]
+        # One row per district, task and period: posting again updates it (see progress_save).
+        validators = []
+
+
+class InterimReviewSerializer(serializers.ModelSerializer):
+    district = UnitBriefSerializer(read_only=True)
+    period = serializers.CharField(source="period.code", read_only=True)
+    status = serializers.ChoiceField(ReviewStatus.choices, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = InterimReview
+        fields = [
+            "id",
+            "district",
+            "period",
+            "held_on",
+            "achievements",
+            "difficulties",
+            "proposals",
+            "status",
+            "status_display",
+            "status_changed_at",
+            "review_comment",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class InterimReviewUpdateInputSerializer(InputSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version the client last read; a stale one is refused with 409.",
+    )
+
+    class Meta:
+        model = InterimReview
+        fields = ["held_on", "achievements", "difficulties", "proposals", "version"]
+
+
+class InterimReviewInputSerializer(InterimReviewUpdateInputSerializer):
+    district = DistrictCodeField()
+    period = PeriodCodeField()
+
+    class Meta(InterimReviewUpdateInputSerializer.Meta):
+        fields = ["district", "period", *InterimReviewUpdateInputSerializer.Meta.fields]
+        # One review per district and period: posting again edits it (see review_save).
+        validators = []
+
+
+class ReviewAcknowledgeInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ReviewReturnInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=4000, help_text="What the district should change before submitting again."
+    )
+
+
+class ReviewBoardQuerySerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="Period code: 2025, 2025-H1, 2025-Q3, 2025-M07.")
+    filter = serializers.ChoiceField(
+        choices=list(selectors.BOARD_FILTERS), required=False, help_text="Show only these rows."
+    )
+
+    def validate_period(self, value: str) -> ReportingPeriod:
+        period = ReportingPeriod.objects.filter(code=value).first()
+        if period is None:
+            raise serializers.ValidationError(
+                _("There is no reporting period with the code “%(code)s”.") % {"code": value}
+            )
+        return period
+
+
+class ReviewBoardTotalsSerializer(serializers.Serializer):
+    districts = serializers.IntegerField()
+    with_committee = serializers.IntegerField()
+    with_plan = serializers.IntegerField()
+    reviews_submitted = serializers.IntegerField()
+    reviews_acknowledged = serializers.IntegerField()
+    reviews_returned = serializers.IntegerField()
+
+
+class ReviewBoardRowSerializer(serializers.Serializer):
+    district = UnitBriefSerializer(source="*")
+    committee_number = serializers.CharField(allow_null=True)
+    committee_issued_on = serializers.DateField(allow_null=True)
+    member_count = serializers.IntegerField()
+    plan_number = serializers.CharField(allow_null=True)
+    plan_issued_on = serializers.DateField(allow_null=True)
+    tasks_done = serializers.IntegerField()
+    tasks_total = serializers.SerializerMethodField()
+    review_id = serializers.IntegerField(allow_null=True)
+    review_status = serializers.ChoiceField(ReviewStatus.choices, allow_null=True)
+
+    def get_tasks_total(self, row) -> int:
+        return self.context["tasks_total"]
+
+
+class ReviewBoardSerializer(serializers.Serializer):
+    period = serializers.CharField(source="period.code")
+    totals = ReviewBoardTotalsSerializer()
+    rows = ReviewBoardRowSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.ListField(child=serializers.CharField())

@@ -102,7 +102,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Language, time, numbers -------------------------------------------------------------------
+# --- Language, time, numbers ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -112,7 +112,7 @@ USE_TZ = True
 # dd/mm/yyyy dates and 1.234,5 numbers in Vietnamese (see learningcity/formats/vi).
 FORMAT_MODULE_PATH = ["learningcity.formats"]
 
-# --- Static files and uploads ------------------------------------------------------------------
+# --- Static files and uploads --------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -126,7 +126,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# --- Cache, Celery ----------------------------------------------------------------------------
+# --- Cache, Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -191,9 +191,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Uploads appear as binary in multipart request bodies, not as URLs.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "status" field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "districts.choices.TaskStatus",
+        "ReviewStatusEnum": "districts.choices.ReviewStatus",
+    },
 }
 
-# --- Portal ---------------------------------------------------------------------------------------
+# --- Portal --------------------------------------------------------------------------------------
 # The province whose districts the portal serves (GSO code); 79 is Ho Chi Minh City.
 PORTAL_PROVINCE_CODE = env("PORTAL_PROVINCE_CODE", default="79")
 # Demo accounts with published passwords may only be created where this is on.
@@ -206,7 +213,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# --- Uploads ---------------------------------------------------------------------------------------
+# --- Uploads -------------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Office files are zip archives: refuse one that unpacks to more than this.
 UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)

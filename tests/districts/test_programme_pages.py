@@ -1,5 +1,6 @@
 """The programme in the browser: an officer enters and submits, the Department reviews."""
 
+import datetime
 import io
 import re
 
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
+from districts import services
 from districts.choices import ReviewStatus
 from districts.models import CommitteeMember, InterimReview, KeyTaskProgress, SteeringCommittee
+from districts.selectors import portal_district_list
 from learningcity.models import ReportingPeriod
 from tests.factories import UserFactory
 
@@ -42,7 +45,9 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
     response = client.post(
         "/districts/760/committee/establish/",
         {
-            "number": "1234/QĐ-UBND", "issued_on": "2024-03-15", "signer": "Chủ tịch UBND Quận 1",
+            "number": "1234/QĐ-UBND",
+            "issued_on": "2024-03-15",
+            "signer": "Chủ tịch UBND Quận 1",
             "file": SimpleUploadedFile("quyet-dinh.pdf", PDF, content_type="application/pdf"),
         },
     )
@@ -51,19 +56,27 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
     # One member by form, the rest from the Excel template.
     client.post(
         f"/districts/committees/{committee.pk}/members/add/",
-        {"full_name": "Nguyễn Văn An", "position": "Phó Chủ tịch", "organisation": "UBND Quận 1",
-         "role": "head"},
+        {
+            "full_name": "Nguyễn Văn An",
+            "position": "Phó Chủ tịch",
+            "organisation": "UBND Quận 1",
+            "role": "head",
+        },
     )
     assert committee.members.count() == 1
     template = client.get("/districts/members/template.xlsx")
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
     preview = client.post(
         f"/districts/committees/{committee.pk}/members/import/",
-        {"upload": members_xlsx([
-            [1, "Nguyễn Văn An", "Phó Chủ tịch", "UBND Quận 1", "Trưởng ban"],
-            [2, "Trần Thị Bình", "Trưởng phòng", "Phòng GD&ĐT", "Phó Trưởng ban"],
-            [3, "Lê Văn Cường", "Chủ tịch", "Hội Khuyến học", "Ủy viên"],
-        ])},
+        {
+            "upload": members_xlsx(
+                [
+                    [1, "Nguyễn Văn An", "Phó Chủ tịch", "UBND Quận 1", "Trưởng ban"],
+                    [2, "Trần Thị Bình", "Trưởng phòng", "Phòng GD&ĐT", "Phó Trưởng ban"],
+                    [3, "Lê Văn Cường", "Chủ tịch", "Hội Khuyến học", "Ủy viên"],
+                ]
+            )
+        },
     )
     html = preview.content.decode()
     assert "Trần Thị Bình" in html
@@ -74,8 +87,13 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
     # The plan, progress on a key task, and the interim review.
     client.post(
         "/districts/760/plan/new/",
-        {"number": "56/KH-UBND", "issued_on": "2024-04-01", "title": "Kế hoạch triển khai",
-         "start_year": 2024, "end_year": 2030},
+        {
+            "number": "56/KH-UBND",
+            "issued_on": "2024-04-01",
+            "title": "Kế hoạch triển khai",
+            "start_year": 2024,
+            "end_year": 2030,
+        },
     )
     form = {f"NV{n:02d}-status": "not_started" for n in range(1, 12)}
     form.update({"NV01-status": "done", "NV01-account": "Đã tuyên truyền"})
@@ -83,8 +101,12 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
     assert KeyTaskProgress.objects.filter(district__code="760", status="done").count() == 1
     response = client.post(
         "/districts/760/review/2025-H1/",
-        {"held_on": "2025-07-10", "achievements": "Đã thành lập Ban chỉ đạo.",
-         "difficulties": "Thiếu kinh phí.", "proposals": "Bổ sung kinh phí."},
+        {
+            "held_on": "2025-07-10",
+            "achievements": "Đã thành lập Ban chỉ đạo.",
+            "difficulties": "Thiếu kinh phí.",
+            "proposals": "Bổ sung kinh phí.",
+        },
     )
     review = InterimReview.objects.get(district__code="760")
     client.post(f"/districts/reviews/{review.pk}/submit/")
@@ -108,9 +130,13 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
     assert "Bổ sung số liệu." in detail
     client.post(
         "/districts/760/review/2025-H1/",
-        {"held_on": "2025-07-10", "achievements": "Đã thành lập Ban chỉ đạo; 12 lớp.",
-         "difficulties": "Thiếu kinh phí.", "proposals": "Bổ sung kinh phí.",
-         "version": review.version},
+        {
+            "held_on": "2025-07-10",
+            "achievements": "Đã thành lập Ban chỉ đạo; 12 lớp.",
+            "difficulties": "Thiếu kinh phí.",
+            "proposals": "Bổ sung kinh phí.",
+            "version": review.version,
+        },
     )
     client.post(f"/districts/reviews/{review.pk}/submit/")
     client.force_login(reviewer)
@@ -129,12 +155,11 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
 
 
 def test_board_filters_totals_and_officer_view(client, hcmc, officer_1, reviewer, periods):
-    from districts import services
-
-    import datetime
-
     services.committee_establish(
-        user=officer_1, district=officer_1.unit, number="1/QĐ", issued_on=datetime.date(2024, 3, 1),
+        user=officer_1,
+        district=officer_1.unit,
+        number="1/QĐ",
+        issued_on=datetime.date(2024, 3, 1),
         signer="Chủ tịch",
     )
     client.force_login(reviewer)
@@ -148,15 +173,17 @@ def test_board_filters_totals_and_officer_view(client, hcmc, officer_1, reviewer
     assert "Quận 1" in own and "Quận 3<" not in own  # only the officer's own row
 
 
-def test_reviewer_cannot_see_a_draft_and_officer_cannot_review(client, hcmc, officer_1,
-                                                               officer_3, reviewer, periods):
-    from districts import services
-
-    import datetime
-
+def test_reviewer_cannot_see_a_draft_and_officer_cannot_review(
+    client, hcmc, officer_1, officer_3, reviewer, periods
+):
     review = services.review_save(
-        user=officer_1, district=officer_1.unit, period=periods["2025-H1"],
-        held_on=datetime.date(2025, 7, 1), achievements="a", difficulties="b", proposals="c",
+        user=officer_1,
+        district=officer_1.unit,
+        period=periods["2025-H1"],
+        held_on=datetime.date(2025, 7, 1),
+        achievements="a",
+        difficulties="b",
+        proposals="c",
     )
     client.force_login(reviewer)
     assert client.get(f"/districts/reviews/{review.pk}/").status_code == 404
@@ -174,8 +201,14 @@ def test_forms_show_errors_next_to_fields_and_write_nothing(client, hcmc, office
     client.force_login(officer_1)
     response = client.post(
         "/districts/760/committee/establish/",
-        {"number": "", "issued_on": "31/02/2024", "signer": "X",
-         "file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00binary", content_type="application/pdf")},
+        {
+            "number": "",
+            "issued_on": "31/02/2024",
+            "signer": "X",
+            "file": SimpleUploadedFile(
+                "virus.pdf", b"MZ\x90\x00binary", content_type="application/pdf"
+            ),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -185,17 +218,21 @@ def test_forms_show_errors_next_to_fields_and_write_nothing(client, hcmc, office
 
 
 def test_other_districts_pages_are_closed_to_an_officer(client, hcmc, officer_1, officer_3):
-    from districts import services
-
-    import datetime
-
     committee = services.committee_establish(
-        user=officer_3, district=officer_3.unit, number="7/QĐ", issued_on=datetime.date(2024, 3, 1),
-        signer="Chủ tịch", file=SimpleUploadedFile("qd.pdf", PDF),
+        user=officer_3,
+        district=officer_3.unit,
+        number="7/QĐ",
+        issued_on=datetime.date(2024, 3, 1),
+        signer="Chủ tịch",
+        file=SimpleUploadedFile("qd.pdf", PDF),
     )
     member = services.member_create(
-        user=officer_3, committee=committee, full_name="Phạm Văn Dũng", position="P",
-        organisation="O", role="member",
+        user=officer_3,
+        committee=committee,
+        full_name="Phạm Văn Dũng",
+        position="P",
+        organisation="O",
+        role="member",
     )
     client.force_login(officer_1)
     assert "Phạm Văn Dũng" not in client.get("/districts/770/").content.decode()
@@ -224,17 +261,20 @@ def test_other_districts_pages_are_closed_to_an_officer(client, hcmc, officer_1,
 
 
 def test_member_delete_asks_for_confirmation(client, hcmc, officer_1):
-    from districts import services
-
-    import datetime
-
     committee = services.committee_establish(
-        user=officer_1, district=officer_1.unit, number="7/QĐ", issued_on=datetime.date(2024, 3, 1),
+        user=officer_1,
+        district=officer_1.unit,
+        number="7/QĐ",
+        issued_on=datetime.date(2024, 3, 1),
         signer="Chủ tịch",
     )
     member = services.member_create(
-        user=officer_1, committee=committee, full_name="Phạm Văn Dũng", position="P",
-        organisation="O", role="member",
+        user=officer_1,
+        committee=committee,
+        full_name="Phạm Văn Dũng",
+        position="P",
+        organisation="O",
+        role="member",
     )
     client.force_login(officer_1)
     page = client.get(f"/districts/members/{member.pk}/delete/").content.decode()
@@ -246,36 +286,54 @@ def test_member_delete_asks_for_confirmation(client, hcmc, officer_1):
 
 def _grow(n_districts: int):
     """Committees with members, plans and reviews for the first ``n_districts`` districts."""
-    import datetime
-
-    from districts import services
-    from districts.selectors import portal_district_list
-
     admin = UserFactory(role="department_admin")
     period = ReportingPeriod.objects.get(code="2025")
     for district in portal_district_list()[:n_districts]:
         if SteeringCommittee.objects.filter(district=district).exists():
             continue
         committee = services.committee_establish(
-            user=admin, district=district, number="1/QĐ", issued_on=datetime.date(2024, 3, 1),
+            user=admin,
+            district=district,
+            number="1/QĐ",
+            issued_on=datetime.date(2024, 3, 1),
             signer="Chủ tịch",
         )
         for n in range(3):
-            services.member_create(user=admin, committee=committee, full_name=f"Người {n}",
-                                   position="P", organisation="O", role="member")
-        services.plan_issue(user=admin, district=district, number="2/KH",
-                            issued_on=datetime.date(2024, 4, 1), title="Kế hoạch")
+            services.member_create(
+                user=admin,
+                committee=committee,
+                full_name=f"Người {n}",
+                position="P",
+                organisation="O",
+                role="member",
+            )
+        services.plan_issue(
+            user=admin,
+            district=district,
+            number="2/KH",
+            issued_on=datetime.date(2024, 4, 1),
+            title="Kế hoạch",
+        )
         review = services.review_save(
-            user=admin, district=district, period=period, held_on=datetime.date(2025, 7, 1),
-            achievements="a", difficulties="khó khăn", proposals="đề xuất",
+            user=admin,
+            district=district,
+            period=period,
+            held_on=datetime.date(2025, 7, 1),
+            achievements="a",
+            difficulties="khó khăn",
+            proposals="đề xuất",
         )
         services.review_submit(user=admin, review=review)
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/districts/review-board/?period=2025", "/districts/digest/?period=2025",
-     "/districts/760/?period=2025", "/districts/760/committee/history/"],
+    [
+        "/districts/review-board/?period=2025",
+        "/districts/digest/?period=2025",
+        "/districts/760/?period=2025",
+        "/districts/760/committee/history/",
+    ],
 )
 def test_query_count_does_not_grow_with_rows(client, hcmc, reviewer, periods, url):
     client.force_login(reviewer)

@@ -20,15 +20,23 @@ def period(db):
 
 def establish(user, district, number="123/QĐ-UBND", **kwargs):
     return services.committee_establish(
-        user=user, district=district, number=number, issued_on=datetime.date(2024, 3, 1),
-        signer="Chủ tịch UBND", **kwargs,
+        user=user,
+        district=district,
+        number=number,
+        issued_on=datetime.date(2024, 3, 1),
+        signer="Chủ tịch UBND",
+        **kwargs,
     )
 
 
 def add_member(user, committee, name="Nguyễn Văn An", role=CommitteeRole.HEAD):
     return services.member_create(
-        user=user, committee=committee, full_name=name, position="Phó Chủ tịch",
-        organisation="UBND", role=role,
+        user=user,
+        committee=committee,
+        full_name=name,
+        position="Phó Chủ tịch",
+        organisation="UBND",
+        role=role,
     )
 
 
@@ -65,7 +73,10 @@ def test_officer_cannot_touch_another_district(officer_1, officer_3, district_3)
         add_member(officer_1, committee)
     with pytest.raises(PermissionDenied):
         services.plan_issue(
-            user=officer_1, district=district_3, number="1/KH", issued_on=datetime.date(2024, 4, 1),
+            user=officer_1,
+            district=district_3,
+            number="1/KH",
+            issued_on=datetime.date(2024, 4, 1),
             title="Kế hoạch",
         )
     assert SteeringCommittee.objects.count() == 1 and not CommitteeMember.objects.exists()
@@ -91,8 +102,11 @@ def test_re_establishment_supersedes_and_keeps_history(officer_1, district_1):
 def test_plan_revisions_are_kept(officer_1, district_1):
     for number in ("1/KH-UBND", "2/KH-UBND"):
         services.plan_issue(
-            user=officer_1, district=district_1, number=number,
-            issued_on=datetime.date(2024, 5, 1), title="Kế hoạch triển khai",
+            user=officer_1,
+            district=district_1,
+            number=number,
+            issued_on=datetime.date(2024, 5, 1),
+            title="Kế hoạch triển khai",
         )
     plans = ImplementationPlan.objects.filter(district=district_1)
     assert plans.count() == 2
@@ -103,8 +117,13 @@ def test_plan_revisions_are_kept(officer_1, district_1):
 def test_plan_years_must_run_forward(officer_1, district_1):
     with pytest.raises(ValidationError):
         services.plan_issue(
-            user=officer_1, district=district_1, number="1/KH", issued_on=datetime.date(2024, 5, 1),
-            title="Kế hoạch", start_year=2030, end_year=2024,
+            user=officer_1,
+            district=district_1,
+            number="1/KH",
+            issued_on=datetime.date(2024, 5, 1),
+            title="Kế hoạch",
+            start_year=2030,
+            end_year=2024,
         )
     assert not ImplementationPlan.objects.exists()
 
@@ -122,7 +141,11 @@ def test_progress_is_upserted(officer_1, district_1, period):
     task = KeyTask.objects.get(code="NV01")
     for status in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
         services.progress_save(
-            user=officer_1, district=district_1, period=period, key_task=task, status=status,
+            user=officer_1,
+            district=district_1,
+            period=period,
+            key_task=task,
+            status=status,
             account="Đã làm",
         )
     progress = task.progress.get()
@@ -131,7 +154,9 @@ def test_progress_is_upserted(officer_1, district_1, period):
 
 def test_text_is_stored_nfc_without_invisible_characters(officer_1, district_1, period):
     review = write_review(
-        officer_1, district_1, period,
+        officer_1,
+        district_1,
+        period,
         difficulties=unicodedata.normalize("NFD", "Thiếu\u200b kinh phí"),
     )
     assert review.difficulties == "Thiếu kinh phí"
@@ -161,8 +186,12 @@ def test_review_workflow_return_fix_resubmit_acknowledge(officer_1, reviewer, di
 
 @pytest.mark.parametrize(
     ("action", "from_status"),
-    [("submit", "submitted"), ("acknowledge", "draft"), ("return", "draft"),
-     ("acknowledge", "acknowledged")],
+    [
+        ("submit", "submitted"),
+        ("acknowledge", "draft"),
+        ("return", "draft"),
+        ("acknowledge", "acknowledged"),
+    ],
 )
 def test_refused_transitions(officer_1, reviewer, district_1, period, action, from_status):
     review = write_review(officer_1, district_1, period)
@@ -180,7 +209,9 @@ def test_refused_transitions(officer_1, reviewer, district_1, period, action, fr
 
 
 def test_only_the_department_acknowledges(officer_1, district_1, period):
-    review = services.review_submit(user=officer_1, review=write_review(officer_1, district_1, period))
+    review = services.review_submit(
+        user=officer_1, review=write_review(officer_1, district_1, period)
+    )
     with pytest.raises(PermissionDenied):
         services.review_acknowledge(user=officer_1, review=review)
     review.refresh_from_db()
@@ -188,7 +219,9 @@ def test_only_the_department_acknowledges(officer_1, district_1, period):
 
 
 def test_return_needs_a_comment(officer_1, reviewer, district_1, period):
-    review = services.review_submit(user=officer_1, review=write_review(officer_1, district_1, period))
+    review = services.review_submit(
+        user=officer_1, review=write_review(officer_1, district_1, period)
+    )
     with pytest.raises(ValidationError) as excinfo:
         services.review_return(user=reviewer, review=review, comment="  ")
     assert "review_comment" in excinfo.value.message_dict
