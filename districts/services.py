@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
@@ -106,11 +107,16 @@ def admin_units_load(*, province_codes: list[str]) -> LoadResult:
 # --- Programme: committees, plans, key tasks, interim reviews ------------------------------------
 
 
-def _save(obj, *, fields: dict | None = None) -> None:
-    """Apply ``fields``, validate against model and database rules, save."""
+def _save(obj, *, user, fields: dict | None = None) -> None:
+    """Apply ``fields``, validate against model and database rules, save as ``user``.
+
+    The audit trail names ``user`` whether the change came from a page, the API, an import or
+    a command.
+    """
     for name, value in (fields or {}).items():
         setattr(obj, name, value)
     obj.full_clean()
+    obj._history_user = user
     obj.save()
 
 
@@ -132,9 +138,10 @@ def _supersede(model, *, user, district: AdministrativeUnit, fields: dict):
         # Retired first, so the new document passes the one-current-per-district constraint;
         # the caller's transaction undoes this if the new document is refused.
         current.superseded_at = timezone.now()
+        current._history_user = user
         current.save(update_fields=["superseded_at"])
     new = model(district=district, **fields)
-    _save(new)
+    _save(new, user=user)
     return new, current
 
 
@@ -161,7 +168,7 @@ def committee_establish(
         fields={"number": number, "issued_on": issued_on, "signer": signer, "file": file or ""},
     )
     if previous is not None and copy_members:
-        CommitteeMember.objects.bulk_create(
+        copies = [
             CommitteeMember(
                 committee=committee,
                 full_name=m.full_name,
@@ -171,7 +178,8 @@ def committee_establish(
                 order=m.order,
             )
             for m in previous.members.all()
-        )
+        ]
+        bulk_create_with_history(copies, CommitteeMember, default_user=user)
     return committee
 
 
@@ -181,7 +189,7 @@ def committee_update(*, user, committee: SteeringCommittee, version: int | None 
     locked = _locked(SteeringCommittee, committee.pk, user)
     check_version(locked, version)
     locked.version += 1
-    _save(locked, fields=fields)
+    _save(locked, user=user, fields=fields)
     return locked
 
 
@@ -193,7 +201,7 @@ def member_create(*, user, committee: SteeringCommittee, **fields) -> CommitteeM
         last = locked.members.aggregate(last=Max("order"))["last"] or 0
         fields["order"] = last + 1
     member = CommitteeMember(committee=locked)
-    _save(member, fields=fields)
+    _save(member, user=user, fields=fields)
     return member
 
 
@@ -201,7 +209,7 @@ def member_create(*, user, committee: SteeringCommittee, **fields) -> CommitteeM
 def member_update(*, user, member: CommitteeMember, **fields) -> CommitteeMember:
     locked = _locked(CommitteeMember, member.pk, user)
     _ensure_current(locked.committee)
-    _save(locked, fields=fields)
+    _save(locked, user=user, fields=fields)
     return locked
 
 
@@ -209,6 +217,7 @@ def member_update(*, user, member: CommitteeMember, **fields) -> CommitteeMember
 def member_delete(*, user, member: CommitteeMember) -> None:
     locked = _locked(CommitteeMember, member.pk, user)
     _ensure_current(locked.committee)
+    locked._history_user = user
     locked.delete()
 
 
@@ -241,7 +250,7 @@ def progress_save(
     ) or KeyTaskProgress(district=district, period=period, key_task=key_task)
     if fields.get("evidence") in (None, ""):
         fields.pop("evidence", None)  # keep the file already attached
-    _save(progress, fields=fields)
+    _save(progress, user=user, fields=fields)
     return progress
 
 
@@ -269,7 +278,7 @@ def review_save(
                 % {"status": review.get_status_display()}
             )
         review.version += 1
-    _save(review, fields=fields)
+    _save(review, user=user, fields=fields)
     return review
 
 
@@ -277,7 +286,7 @@ def _review_step(*, user, review: InterimReview, action: str, permission: Action
     locked = _locked(InterimReview, review.pk, user, permission)
     transition(locked, action=action, table=InterimReview.TRANSITIONS)
     locked.version += 1
-    _save(locked, fields=fields)
+    _save(locked, user=user, fields=fields)
     return locked
 
 

@@ -240,3 +240,19 @@ def test_review_date_is_required_and_validated(officer_1, district_1, period):
     with pytest.raises(ValidationError) as excinfo:
         write_review(officer_1, district_1, period, achievements="")
     assert "achievements" in excinfo.value.message_dict
+
+
+def test_the_audit_trail_names_who_acted_outside_a_request(officer_1, reviewer, district_1, period):
+    committee = establish(officer_1, district_1)
+    add_member(officer_1, committee)
+    establish(officer_1, district_1, number="2/QĐ-UBND")  # copies the member
+    review = services.review_submit(
+        user=officer_1, review=write_review(officer_1, district_1, period)
+    )
+    services.review_return(user=reviewer, review=review, comment="Bổ sung")
+    assert {h.history_user for h in CommitteeMember.history.all()} == {officer_1}
+    assert [h.history_user for h in review.history.order_by("history_date")] == [
+        officer_1,
+        officer_1,
+        reviewer,
+    ]
