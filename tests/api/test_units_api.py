@@ -131,3 +131,18 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_api_calls_are_throttled(hcmc, reviewer, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "1/minute"}
+    )
+    cache.clear()
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    codes = [client.get("/api/v1/districts/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    cache.clear()

@@ -31,3 +31,14 @@ def test_role_changes_are_kept_in_the_user_history(officer_1, district_3):
     assert units[-2:] == [district_3.pk, district_3.pk]
     assert roles[0] == Role.DISTRICT_OFFICER and roles[-1] == Role.DEPARTMENT_REVIEWER
     assert "password" not in {f.name for f in officer_1.history.model._meta.fields}
+
+
+def test_the_department_maintains_key_tasks_in_the_admin(client, admin_user, reviewer):
+    from districts.models import KeyTask
+
+    client.force_login(admin_user)
+    task = KeyTask.objects.get(code="NV05")
+    response = client.get(f"/admin/districts/keytask/{task.pk}/change/")
+    assert response.status_code == 200 and "NV05" in response.content.decode()
+    client.force_login(reviewer)
+    assert client.get("/admin/districts/keytask/").status_code == 302
