@@ -163,3 +163,38 @@ def review_digest(*, period: ReportingPeriod, query: str = "") -> QuerySet[Inter
     )
     key = search_key(query)
     return reviews.filter(search_text__contains=key) if key else reviews
+
+
+# --- Facts other apps compute indicators from (one query each) ---------------------------------
+
+
+def districts_with_committee(*, district_ids, as_of) -> set[int]:
+    """Districts whose steering committee had been set up by ``as_of``."""
+    return set(
+        SteeringCommittee.objects.filter(district_id__in=district_ids, issued_on__lte=as_of)
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+
+
+def districts_with_plan(*, district_ids, as_of) -> set[int]:
+    """Districts that had issued an implementation plan by ``as_of``."""
+    return set(
+        ImplementationPlan.objects.filter(district_id__in=district_ids, issued_on__lte=as_of)
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+
+
+def districts_with_review(*, district_ids, year: int, as_of) -> set[int]:
+    """Districts that held and sent an interim review in ``year``, by ``as_of``."""
+    return set(
+        InterimReview.objects.filter(
+            district_id__in=district_ids,
+            held_on__year=year,
+            held_on__lte=as_of,
+            status__in=SUBMITTED_STATUSES,
+        )
+        .values_list("district_id", flat=True)
+        .distinct()
+    )

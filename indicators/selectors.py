@@ -1,0 +1,219 @@
+"""Reads for indicators: the framework, roll-ups from districts to the city, status, trends.
+
+Roll-ups are aggregate queries grouped by indicator (and period), so their cost does not grow
+with the number of districts in Python.
+"""
+
+import itertools
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+
+from learningcity.models import ReportingPeriod
+
+from .choices import Aggregation, Direction, Status, SubmissionStatus
+from .models import Framework, Indicator, Submission, Target, Value
+
+FOUR_PLACES = Decimal("0.0001")
+# A value within this share of its target, on the wrong side, is "at risk" rather than "off".
+AT_RISK_MARGIN = Decimal("0.10")
+STATUS_RULE = (
+    "On track: the value has reached the target for the year. At risk: it falls short by 10% "
+    "of the target or less. Off track: it falls short by more. The target for a year between "
+    "two set targets (or between the baseline and the first target) is interpolated linearly."
+)
+
+
+def current_framework() -> Framework:
+    return Framework.objects.get(is_current=True)
+
+
+def framework_indicators(*, framework: Framework) -> QuerySet[Indicator]:
+    """The framework's indicators in order, with their area, group and targets."""
+    return (
+        Indicator.objects.filter(area__group__framework=framework)
+        .select_related("area__group")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
+        .order_by("area__group__order", "area__order", "order", "code")
+    )
+
+
+def target_for(indicator: Indicator, year: int) -> Decimal | None:
+    """The target in force in ``year``, interpolated between set points (uses prefetched
+    targets)."""
+    points = [(t.year, t.value) for t in indicator.targets.all()]
+    if indicator.baseline is not None and indicator.baseline_year is not None:
+        points = sorted([(indicator.baseline_year, indicator.baseline), *points])
+    if not points:
+        return None
+    for (y0, v0), (y1, v1) in itertools.pairwise(points):
+        if y0 <= year <= y1:
+            share = Decimal(year - y0) / Decimal(y1 - y0) if y1 != y0 else Decimal(1)
+            return (v0 + (v1 - v0) * share).quantize(FOUR_PLACES, ROUND_HALF_UP)
+    # Outside the set points the nearest one applies: the last target after it, the first before.
+    return points[-1][1] if year > points[-1][0] else points[0][1]
+
+
+def status_of(indicator: Indicator, value: Decimal | None, year: int) -> Status:
+    if value is None:
+        return Status.NO_DATA
+    target = target_for(indicator, year)
+    if target is None:
+        return Status.NO_TARGET
+    gap = target - value if indicator.direction == Direction.HIGHER else value - target
+    if gap <= 0:
+        return Status.ON_TRACK
+    return Status.AT_RISK if gap <= abs(target) * AT_RISK_MARGIN else Status.OFF_TRACK
+
+
+def approved_values(*, framework: Framework) -> QuerySet[Value]:
+    """Values of approved submissions: the only ones that count in the city's figures."""
+    return Value.objects.filter(
+        submission__framework=framework, submission__status=SubmissionStatus.APPROVED
+    )
+
+
+def _rollup(indicator: Indicator, row: dict) -> Decimal | None:
+    if not row or not row["answered"]:
+        return None
+    if indicator.aggregation == Aggregation.SUM:
+        result = row["total"]
+    elif indicator.aggregation == Aggregation.MEAN:
+        result = row["mean"]
+    elif indicator.aggregation == Aggregation.WEIGHTED_MEAN:
+        result = row["numerators"] * 100 / row["denominators"] if row["denominators"] else None
+    else:  # share of districts answering yes
+        result = Decimal(row["yes"]) * 100 / Decimal(row["answered"])
+    return None if result is None else Decimal(result).quantize(FOUR_PLACES, ROUND_HALF_UP)
+
+
+_AGGREGATES = {
+    "total": Sum("value"),
+    "mean": Avg("value"),
+    "numerators": Sum("numerator"),
+    "denominators": Sum("denominator"),
+    "yes": Count("pk", filter=Q(value=1)),
+    "answered": Count("value"),
+    "updated": Max("submission__status_changed_at"),
+}
+
+
+@dataclass
+class CityValue:
+    indicator: Indicator
+    value: Decimal | None
+    target: Decimal | None
+    status: Status
+    districts: int  # districts whose approved values make the figure
+    updated: object = None
+
+
+def city_rollup(
+    *, framework: Framework, period: ReportingPeriod, indicators=None
+) -> list[CityValue]:
+    """The city value of each indicator for ``period``, from approved district values."""
+    indicators = list(
+        indicators if indicators is not None else framework_indicators(framework=framework)
+    )
+    rows = {
+        row["indicator"]: row
+        for row in approved_values(framework=framework)
+        .filter(submission__period=period)
+        .values("indicator")
+        .annotate(**_AGGREGATES)
+    }
+    result = []
+    for indicator in indicators:
+        row = rows.get(indicator.pk, {})
+        value = _rollup(indicator, row)
+        result.append(
+            CityValue(
+                indicator=indicator,
+                value=value,
+                target=target_for(indicator, period.year),
+                status=status_of(indicator, value, period.year),
+                districts=row.get("answered", 0),
+                updated=row.get("updated"),
+            )
+        )
+    return result
+
+
+def city_trend(
+    *, framework: Framework, periods: list[ReportingPeriod], indicators=None
+) -> dict[int, list[Decimal | None]]:
+    """{indicator id: [city value per period, in the order of ``periods``]}, in one query."""
+    indicators = list(
+        indicators if indicators is not None else framework_indicators(framework=framework)
+    )
+    rows = {
+        (row["submission__period"], row["indicator"]): row
+        for row in approved_values(framework=framework)
+        .filter(submission__period__in=periods)
+        .values("submission__period", "indicator")
+        .annotate(**_AGGREGATES)
+    }
+    return {
+        indicator.pk: [_rollup(indicator, rows.get((p.pk, indicator.pk), {})) for p in periods]
+        for indicator in indicators
+    }
+
+
+def district_table(
+    *, framework: Framework, period: ReportingPeriod
+) -> dict[tuple[int, int], Value]:
+    """{(district id, indicator id): approved value} for the district comparison."""
+    return {
+        (value.submission.district_id, value.indicator_id): value
+        for value in approved_values(framework=framework)
+        .filter(submission__period=period)
+        .select_related("submission")
+    }
+
+
+def completeness(*, period: ReportingPeriod, district_ids) -> dict[str, int]:
+    """How many districts have sent and had approved their values for ``period``."""
+    latest = Submission.objects.filter(period=period, district_id__in=district_ids)
+    return latest.aggregate(
+        started=Count("district", distinct=True),
+        submitted=Count(
+            "district",
+            distinct=True,
+            filter=Q(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED]),
+        ),
+        approved=Count("district", distinct=True, filter=Q(status=SubmissionStatus.APPROVED)),
+    )
+
+
+def previous_values(*, submission: Submission) -> dict[int, Decimal]:
+    """The district's approved values of the period just before, for plausibility warnings."""
+    previous = (
+        Submission.objects.filter(
+            district_id=submission.district_id,
+            status=SubmissionStatus.APPROVED,
+            period__kind=submission.period.kind,
+            period__start_date__lt=submission.period.start_date,
+        )
+        .order_by("-period__start_date")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return dict(previous.values.exclude(value=None).values_list("indicator_id", "value"))
+
+
+def value_warnings(*, submission: Submission, values=None) -> dict[int, str]:
+    """{value id: warning} where a value moved by more than half since the previous period.
+
+    Warnings do not block: a large change can be right, but is worth a second look."""
+    before = previous_values(submission=submission)
+    warnings = {}
+    for value in values if values is not None else submission.values.all():
+        old = before.get(value.indicator_id)
+        if value.value is None or old is None or old == 0:
+            continue
+        change = (value.value - old) / abs(old)
+        if abs(change) > Decimal("0.5"):
+            warnings[value.pk] = old
+    return warnings

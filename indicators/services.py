@@ -1,0 +1,289 @@
+"""Writes for indicators: submissions, their values and their review workflow."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, ensure_may_change_unit, restrict
+from learningcity.workflow import ConflictError, check_version, transition
+
+from .choices import SubmissionStatus, Unit
+from .computed import SOURCES
+from .models import Framework, Indicator, Submission, Value
+
+# Upper bound per unit; None means no bound beyond the database column.
+UNIT_LIMITS = {
+    Unit.PERCENT: Decimal(100),
+    Unit.SCORE: Decimal(100),
+    Unit.YES_NO: Decimal(1),
+    Unit.COUNT: None,
+    Unit.VND: None,
+}
+WHOLE_NUMBER_UNITS = (Unit.COUNT, Unit.VND, Unit.YES_NO)
+FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass
+class Entry:
+    """What a district gives for one indicator, before checks."""
+
+    value: object = None
+    numerator: object = None
+    denominator: object = None
+    note: str = ""
+    evidence: object = None
+
+
+def _number(raw, label) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        number = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValidationError(_("%(label)s must be a number.") % {"label": label}) from exc
+    if not number.is_finite():
+        raise ValidationError(_("%(label)s must be a number.") % {"label": label})
+    return number
+
+
+def clean_entry(indicator: Indicator, entry: Entry) -> dict:
+    """The value fields for ``indicator`` from ``entry``, checked against its unit.
+
+    A ratio indicator takes a numerator and a denominator and stores their quotient in percent.
+    """
+    numerator = _number(entry.numerator, _("The numerator"))
+    denominator = _number(entry.denominator, _("The denominator"))
+    value = _number(entry.value, _("The value"))
+    if indicator.is_ratio:
+        if (numerator is None) != (denominator is None):
+            raise ValidationError(_("Give both the numerator and the denominator."))
+        if numerator is not None:
+            if numerator < 0 or denominator <= 0:
+                raise ValidationError(
+                    _("The numerator cannot be negative and the denominator must be above zero.")
+                )
+            if numerator > denominator:
+                raise ValidationError(_("The numerator cannot exceed the denominator."))
+            value = (numerator * 100 / denominator).quantize(FOUR_PLACES, ROUND_HALF_UP)
+        else:
+            value = None
+    elif value is not None:
+        if value < 0:
+            raise ValidationError(_("The value cannot be negative."))
+        limit = UNIT_LIMITS[indicator.unit]
+        if limit is not None and value > limit:
+            raise ValidationError(_("The value cannot exceed %(limit)s.") % {"limit": limit})
+        if indicator.unit in WHOLE_NUMBER_UNITS and value != value.to_integral_value():
+            raise ValidationError(_("The value must be a whole number."))
+    return {"value": value, "numerator": numerator, "denominator": denominator}
+
+
+def _locked(pk: int, user, action: Action) -> Submission:
+    submission = (
+        restrict(Submission.objects.select_for_update(), user, action).filter(pk=pk).first()
+    )
+    if submission is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return submission
+
+
+def _save(obj, *, user) -> None:
+    obj.full_clean()
+    obj._history_user = user
+    obj.save()
+
+
+def computed_refresh(*, submission: Submission) -> int:
+    """Recompute the portal-computed values of an open submission; returns how many changed."""
+    if submission.status not in Submission.EDITABLE:
+        return 0
+    values = list(submission.values.select_related("indicator").exclude(indicator__computed=""))
+    changed = []
+    for value in values:
+        source = SOURCES.get(value.indicator.computed)
+        if source is None:
+            continue
+        new = source([submission.district_id], submission.period)[submission.district_id]
+        if value.value != new:
+            value.value = new
+            changed.append(value)
+    Value.objects.bulk_update(changed, ["value"])
+    return len(changed)
+
+
+@transaction.atomic
+def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
+    """The district's submission for ``period`` that is still being worked on, created on first
+    use with one empty value per indicator of the current framework."""
+    ensure_may_change_unit(user, district.pk)
+    existing = (
+        Submission.objects.filter(district=district, period=period, status__in=Submission.OPEN)
+        .order_by("-revision")
+        .first()
+    )
+    if existing is not None:
+        computed_refresh(submission=existing)
+        return existing
+    if Submission.objects.filter(district=district, period=period).exists():
+        raise ConflictError(
+            _("The values of this period are approved. Start a revision to correct them.")
+        )
+    framework = Framework.objects.get(is_current=True)
+    submission = Submission(district=district, period=period, framework=framework)
+    _save(submission, user=user)
+    Value.objects.bulk_create(
+        Value(submission=submission, indicator=indicator)
+        for indicator in Indicator.objects.filter(area__group__framework=framework)
+    )
+    computed_refresh(submission=submission)
+    return submission
+
+
+@transaction.atomic
+def submission_revise(*, user, submission: Submission) -> Submission:
+    """Start a correction of approved values: a new draft revision that copies them."""
+    approved = _locked(submission.pk, user, Action.CHANGE)
+    if approved.status != SubmissionStatus.APPROVED:
+        raise ConflictError(_("Only approved values are corrected through a revision."))
+    if Submission.objects.filter(
+        district_id=approved.district_id, period_id=approved.period_id, status__in=Submission.OPEN
+    ).exists():
+        raise ConflictError(_("A revision of this period is already open."))
+    revision = Submission(
+        district_id=approved.district_id,
+        period_id=approved.period_id,
+        framework_id=approved.framework_id,
+        revision=approved.revision + 1,
+    )
+    _save(revision, user=user)
+    Value.objects.bulk_create(
+        Value(
+            submission=revision,
+            indicator_id=old.indicator_id,
+            value=old.value,
+            numerator=old.numerator,
+            denominator=old.denominator,
+            note=old.note,
+            evidence=old.evidence,
+        )
+        for old in approved.values.all()
+    )
+    computed_refresh(submission=revision)
+    return revision
+
+
+@transaction.atomic
+def values_save(
+    *, user, submission: Submission, entries: dict[str, Entry], version: int | None = None
+) -> Submission:
+    """Save a draft's values, keyed by indicator code. Nothing is saved if any entry is wrong:
+    the ValidationError then carries one message per indicator code."""
+    locked = _locked(submission.pk, user, Action.CHANGE)
+    check_version(locked, version)
+    if not locked.is_editable:
+        raise ConflictError(
+            _("These values are “%(status)s” and can no longer be edited.")
+            % {"status": locked.get_status_display()}
+        )
+    values = {v.indicator.code: v for v in locked.values.select_related("indicator")}
+    errors, changed = {}, []
+    for code, entry in entries.items():
+        value = values.get(code)
+        if value is None:
+            errors[code] = [_("Unknown indicator code.")]
+            continue
+        if value.indicator.computed:
+            continue  # the portal fills these; anything sent is ignored
+        try:
+            fields = clean_entry(value.indicator, entry)
+        except ValidationError as error:
+            errors[code] = error.messages
+            continue
+        for name, new in {**fields, "note": entry.note or ""}.items():
+            setattr(value, name, new)
+        if entry.evidence:
+            value.evidence = entry.evidence
+        changed.append(value)
+    if errors:
+        raise ValidationError(errors)
+    for value in changed:
+        _save(value, user=user)
+    locked.version += 1
+    _save(locked, user=user)
+    return locked
+
+
+def _step(*, user, submission, action: str, permission: Action, comment: str = "") -> Submission:
+    locked = _locked(submission.pk, user, permission)
+    transition(locked, action=action, table=Submission.TRANSITIONS)
+    locked.version += 1
+    locked.review_comment = comment
+    _save(locked, user=user)
+    return locked
+
+
+@transaction.atomic
+def submission_submit(*, user, submission: Submission) -> Submission:
+    """Send the values to the Department; every indicator must have a value."""
+    computed_refresh(submission=submission)
+    missing = list(
+        submission.values.filter(value__isnull=True)
+        .order_by("indicator__area__group__order", "indicator__area__order", "indicator__order")
+        .values_list("indicator__code", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            _("Enter a value for every indicator before submitting. Missing: %(codes)s.")
+            % {"codes": ", ".join(missing)}
+        )
+    return _step(user=user, submission=submission, action="submit", permission=Action.CHANGE)
+
+
+@transaction.atomic
+def submission_approve(*, user, submission: Submission, comment: str = "") -> Submission:
+    """Approve the values; an earlier approved revision of the period becomes superseded."""
+    locked = _locked(submission.pk, user, Action.REVIEW)
+    Submission.objects.filter(
+        district_id=locked.district_id,
+        period_id=locked.period_id,
+        status=SubmissionStatus.APPROVED,
+    ).update(status=SubmissionStatus.SUPERSEDED)
+    Value.objects.filter(submission=locked).update(review_comment="")
+    return _step(
+        user=user, submission=locked, action="approve", permission=Action.REVIEW, comment=comment
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, user, submission: Submission, comment: str = "", value_comments: dict[str, str] | None = None
+) -> Submission:
+    """Send the values back to the district with a comment, on the whole or on some values."""
+    value_comments = {code: text.strip() for code, text in (value_comments or {}).items()}
+    value_comments = {code: text for code, text in value_comments.items() if text}
+    if not (comment or "").strip() and not value_comments:
+        raise ValidationError(
+            {
+                "review_comment": _(
+                    "Say what the district should change, on the whole or on a value."
+                )
+            }
+        )
+    locked = _locked(submission.pk, user, Action.REVIEW)
+    values = {v.indicator.code: v for v in locked.values.select_related("indicator")}
+    unknown = set(value_comments) - set(values)
+    if unknown:
+        raise ValidationError(
+            _("Unknown indicator codes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    for value in values.values():
+        value.review_comment = value_comments.get(value.indicator.code, "")
+        value._history_user = user
+    Value.objects.bulk_update(list(values.values()), ["review_comment"])
+    return _step(
+        user=user, submission=locked, action="return", permission=Action.REVIEW, comment=comment
+    )
