@@ -146,7 +146,7 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, redis_celery, tmp_path):
+def celery_worker(django_db_serialized_rollback, transactional_db, redis_celery, tmp_path):
     """A `celery worker` process on the test database, consuming the test queue."""
     nodename = f"{redis_celery}@localhost"
     environment = {
