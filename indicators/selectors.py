@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from learningcity.models import ReportingPeriod
 
@@ -18,7 +19,7 @@ from .models import Framework, Indicator, Submission, Target, Value
 FOUR_PLACES = Decimal("0.0001")
 # A value within this share of its target, on the wrong side, is "at risk" rather than "off".
 AT_RISK_MARGIN = Decimal("0.10")
-STATUS_RULE = (
+STATUS_RULE = _(
     "On track: the value has reached the target for the year. At risk: it falls short by 10% "
     "of the target or less. Off track: it falls short by more. The target for a year between "
     "two set targets (or between the baseline and the first target) is interpolated linearly."
@@ -27,6 +28,22 @@ STATUS_RULE = (
 
 def current_framework() -> Framework:
     return Framework.objects.get(is_current=True)
+
+
+def year_periods_until(*, period: ReportingPeriod) -> QuerySet[ReportingPeriod]:
+    """The year periods that ended by the end of ``period``: the points of a trend."""
+    return ReportingPeriod.objects.filter(kind="year", end_date__lte=period.end_date).order_by(
+        "start_date"
+    )
+
+
+def district_trend(*, framework: Framework, district, periods) -> QuerySet:
+    """(indicator id, period id, value) of the district's approved values in ``periods``."""
+    return (
+        approved_values(framework=framework)
+        .filter(submission__district=district, submission__period__in=periods)
+        .values_list("indicator_id", "submission__period_id", "value")
+    )
 
 
 def framework_indicators(*, framework: Framework) -> QuerySet[Indicator]:

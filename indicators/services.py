@@ -59,6 +59,10 @@ def clean_entry(indicator: Indicator, entry: Entry) -> dict:
     denominator = _number(entry.denominator, _("The denominator"))
     value = _number(entry.value, _("The value"))
     if indicator.is_ratio:
+        if value is not None and numerator is None and denominator is None:
+            raise ValidationError(
+                _("Give the numerator and the denominator: the value is computed from them.")
+            )
         if (numerator is None) != (denominator is None):
             raise ValidationError(_("Give both the numerator and the denominator."))
         if numerator is not None:
@@ -287,3 +291,60 @@ def submission_return(
     return _step(
         user=user, submission=locked, action="return", permission=Action.REVIEW, comment=comment
     )
+
+
+@transaction.atomic
+def framework_new_version(*, user, framework: Framework, version: str) -> Framework:
+    """A copy of ``framework`` (groups, areas, indicators, targets) as version ``version``, made
+    the current one. The old version stays, with the submissions that use it."""
+    from simple_history.utils import bulk_create_with_history
+
+    from learningcity.permissions import ensure_allowed
+
+    from .models import Area, IndicatorGroup, Target
+
+    ensure_allowed(user, framework, Action.CHANGE)
+    version = (version or "").strip()
+    if Framework.objects.filter(name=framework.name, version=version).exists():
+        raise ValidationError(
+            {
+                "version": _("Version %(version)s of this framework already exists.")
+                % {"version": version}
+            }
+        )
+    for current in Framework.objects.select_for_update().filter(is_current=True):
+        current.is_current = False
+        _save(current, user=user)
+    new = Framework(name=framework.name, version=version, is_current=True)
+    _save(new, user=user)
+
+    groups = list(framework.groups.order_by("order", "code"))
+    new_groups = IndicatorGroup.objects.bulk_create(
+        IndicatorGroup(framework=new, code=g.code, name=g.name, name_en=g.name_en, order=g.order)
+        for g in groups
+    )
+    group_of = {old.pk: copy for old, copy in zip(groups, new_groups, strict=True)}
+    areas = list(Area.objects.filter(group__framework=framework).order_by("pk"))
+    new_areas = Area.objects.bulk_create(
+        Area(group=group_of[a.group_id], code=a.code, name=a.name, name_en=a.name_en, order=a.order)
+        for a in areas
+    )
+    area_of = {old.pk: copy for old, copy in zip(areas, new_areas, strict=True)}
+    indicators = list(Indicator.objects.filter(area__group__framework=framework).order_by("pk"))
+    fields = Indicator._meta.concrete_fields
+    copied = [f.attname for f in fields if f.attname not in ("id", "area_id")]
+    new_indicators = bulk_create_with_history(
+        [
+            Indicator(area=area_of[i.area_id], **{name: getattr(i, name) for name in copied})
+            for i in indicators
+        ],
+        Indicator,
+        default_user=user,
+        default_change_reason=f"copied from version {framework.version}",
+    )
+    indicator_of = {old.pk: copy for old, copy in zip(indicators, new_indicators, strict=True)}
+    Target.objects.bulk_create(
+        Target(indicator=indicator_of[t.indicator_id], year=t.year, value=t.value)
+        for t in Target.objects.filter(indicator__in=indicators)
+    )
+    return new
