@@ -1,0 +1,735 @@
+"""Indicator pages: the city dashboard, the district comparison, one indicator in detail, a
+district's values for a period, and the Department's review.
+
+Every page costs the same few queries whatever the number of districts, indicators and periods:
+roll-ups are aggregate queries in the selectors, and per-cell statuses use prefetched targets.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from districts.selectors import portal_district_list
+from learningcity.choices import Role
+from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.text import search_key
+from learningcity.workflow import ConflictError
+from learningcity.xlsx import Sheet, xlsx_response
+
+from . import imports, selectors, services
+from .choices import Status, SubmissionStatus, Unit
+from .filters import SubmissionFilterSet
+from .forms import ReviewForm, ValueRow, ValuesForm, ValuesImportForm, format_number
+from .models import Submission, Value
+
+# Background of a comparison cell, by status against the year's target.
+STATUS_CELL = {
+    Status.ON_TRACK: "bg-success-subtle",
+    Status.AT_RISK: "bg-warning-subtle",
+    Status.OFF_TRACK: "bg-danger-subtle",
+}
+# The statuses each area card counts, in the order shown.
+CARD_STATUSES = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _period(code: str | None) -> ReportingPeriod:
+    """The period named by ``code``, or the latest year that has begun."""
+    if code:
+        period = ReportingPeriod.objects.filter(code=code).first()
+        if period is None:
+            raise Http404(_("Unknown reporting period."))
+        return period
+    today = datetime.date.today()
+    latest = (
+        ReportingPeriod.objects.filter(kind="year", start_date__lte=today)
+        .order_by("-start_date")
+        .first()
+    )
+    return latest or ReportingPeriod.objects.get_or_create_for(kind="year", year=today.year)
+
+
+def _periods():
+    return ReportingPeriod.objects.order_by("-start_date", "end_date")
+
+
+def _district(code: str):
+    return get_object_or_404(portal_district_list(), code=code)
+
+
+def _visible_districts(user):
+    """The districts whose figures ``user`` sees side by side: all, or an officer's own."""
+    districts = portal_district_list()
+    return districts.filter(pk=user.unit_id) if reach(user, Action.VIEW) == "own" else districts
+
+
+def _visible_submissions(user):
+    """Submissions ``user`` may open. A district's drafts are its own business."""
+    submissions = restrict(Submission.objects.select_related("district", "period"), user)
+    if user.role != Role.DISTRICT_OFFICER:
+        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
+    return submissions
+
+
+def _changeable_submission(pk: int, user) -> Submission:
+    queryset = Submission.objects.select_related("district", "period")
+    return get_object_or_404(restrict(queryset, user, Action.CHANGE), pk=pk)
+
+
+def _current_submission(district_id: int, period: ReportingPeriod) -> Submission | None:
+    """The latest revision of the period that counts: the open one, else the approved one."""
+    return (
+        Submission.objects.filter(district_id=district_id, period=period)
+        .exclude(status=SubmissionStatus.SUPERSEDED)
+        .select_related("district", "period")
+        .order_by("-revision")
+        .first()
+    )
+
+
+def _values(submission: Submission) -> list[Value]:
+    return list(
+        submission.values.select_related("indicator__area__group").order_by(
+            "indicator__area__group__order",
+            "indicator__area__order",
+            "indicator__order",
+            "indicator__code",
+        )
+    )
+
+
+def _rounded(indicator, value: Decimal | None):
+    """A figure as the pages show it: VND to the dong, anything else to one decimal."""
+    if value is None:
+        return None
+    places = Decimal(1) if indicator.unit == Unit.VND else Decimal("0.1")
+    rounded = value.quantize(places, ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else rounded
+
+
+def _city_unit(indicator) -> str:
+    """The unit of a city figure: a yes/no indicator becomes the share of districts saying yes."""
+    if indicator.unit == Unit.YES_NO:
+        return _("Share of districts answering yes (%)")
+    return indicator.get_unit_display()
+
+
+def _district_status(indicator, value: Decimal | None, year: int) -> Status:
+    """A district's value against the year's target. A yes/no target is the share of districts
+    answering yes (100 %), so a district's yes (1) is measured as 100 % and its no as 0 %."""
+    if indicator.unit == Unit.YES_NO and value is not None:
+        value = value * 100
+    return selectors.status_of(indicator, value, year)
+
+
+def _status_rule() -> str:
+    """The rule behind the statuses, in the page's language (a lazy or a plain string)."""
+    return _(str(selectors.STATUS_RULE))
+
+
+def _submission_url(submission: Submission) -> str:
+    return reverse(
+        "indicators:district-submission",
+        args=[submission.district.code, submission.period.code],
+    )
+
+
+# --- city dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaSummary:
+    area: object
+    figures: list = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def card_counts(self) -> list[tuple[Status, int]]:
+        """The four counts every card shows, and "no target" where some indicator has none."""
+        counts = [(status, self.counts[status]) for status in CARD_STATUSES]
+        if self.counts[Status.NO_TARGET]:
+            counts.append((Status.NO_TARGET, self.counts[Status.NO_TARGET]))
+        return counts
+
+
+def _by_group(figures) -> list[tuple[object, list[AreaSummary]]]:
+    """City figures (in framework order) as [(group, [area summary, ...]), ...]."""
+    groups: dict[int, tuple[object, dict[int, AreaSummary]]] = {}
+    for figure in figures:
+        area = figure.indicator.area
+        _group, areas = groups.setdefault(area.group_id, (area.group, {}))
+        summary = areas.setdefault(area.pk, AreaSummary(area=area))
+        summary.figures.append(figure)
+        summary.counts[figure.status] += 1
+    return [(group, list(areas.values())) for group, areas in groups.values()]
+
+
+def dashboard(request):
+    user = request.user
+    period = _period(request.GET.get("period"))
+    framework = selectors.current_framework()
+    figures = selectors.city_rollup(framework=framework, period=period)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"chi-so-thanh-pho-{period.code}.xlsx", [_rollup_sheet(figures, period)]
+        )
+    district_ids = list(portal_district_list().values_list("pk", flat=True))
+    own_district = own_submission = None
+    if user.role == Role.DISTRICT_OFFICER and user.unit_id:
+        own_district = user.unit
+        own_submission = _current_submission(user.unit_id, period)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "period": period,
+            "periods": _periods(),
+            "framework": framework,
+            "groups": _by_group(figures),
+            "progress": selectors.completeness(period=period, district_ids=district_ids),
+            "district_total": len(district_ids),
+            "status_rule": _status_rule(),
+            "own_district": own_district,
+            "own_submission": own_submission,
+        },
+    )
+
+
+def _rollup_sheet(figures, period: ReportingPeriod) -> Sheet:
+    return Sheet(
+        title=_("City indicators %(period)s") % {"period": period.code},
+        headers=[
+            _("Group"),
+            _("Area of focus"),
+            _("Code"),
+            _("Indicator"),
+            _("Unit"),
+            _("City value"),
+            _("Target %(year)s") % {"year": period.year},
+            _("Status"),
+            _("Districts counted"),
+            _("Last approval"),
+        ],
+        rows=[
+            [
+                f.indicator.area.group.code,
+                str(f.indicator.area),
+                f.indicator.code,
+                f.indicator.display_name,
+                _city_unit(f.indicator),
+                _rounded(f.indicator, f.value),
+                _rounded(f.indicator, f.target),
+                str(f.status.label),
+                f.districts,
+                f.updated,
+            ]
+            for f in figures
+        ],
+        column_formats={8: "0"},
+    )
+
+
+# --- district comparison -------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    indicator: object
+    value: Value | None
+    status: Status
+
+    @property
+    def number(self) -> Decimal | None:
+        return self.value.value if self.value else None
+
+    @property
+    def css(self) -> str:
+        return STATUS_CELL.get(self.status, "")
+
+
+def compare(request):
+    user = request.user
+    period = _period(request.GET.get("period"))
+    framework = selectors.current_framework()
+    indicators = list(selectors.framework_indicators(framework=framework))
+    approved = restrict(
+        selectors.approved_values(framework=framework).filter(submission__period=period), user
+    ).select_related("submission")
+    table = {(v.submission.district_id, v.indicator_id): v for v in approved}
+    rows = []
+    for district in _visible_districts(user):
+        cells = []
+        for indicator in indicators:
+            value = table.get((district.pk, indicator.pk))
+            number = value.value if value else None
+            cells.append(Cell(indicator, value, _district_status(indicator, number, period.year)))
+        rows.append((district, cells))
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"so-sanh-quan-huyen-{period.code}.xlsx", _compare_sheets(indicators, rows, period)
+        )
+    return render(
+        request,
+        "indicators/compare.html",
+        {
+            "period": period,
+            "periods": _periods(),
+            "indicators": indicators,
+            "rows": rows,
+            "status_rule": _status_rule(),
+            "legend": [(status, STATUS_CELL[status]) for status in STATUS_CELL],
+        },
+    )
+
+
+def _compare_sheets(indicators, rows, period: ReportingPeriod) -> list[Sheet]:
+    values = Sheet(
+        title=_("Districts %(period)s") % {"period": period.code},
+        headers=[_("GSO code"), _("District"), *(i.code for i in indicators)],
+        rows=[
+            [
+                district.code,
+                district.name,
+                *(_rounded(cell.indicator, cell.number) for cell in cells),
+            ]
+            for district, cells in rows
+        ],
+    )
+    legend = Sheet(
+        title=_("Indicators"),
+        headers=[
+            _("Code"),
+            _("Indicator"),
+            _("Unit"),
+            _("Target %(year)s") % {"year": period.year},
+        ],
+        rows=[
+            [
+                i.code,
+                i.display_name,
+                i.get_unit_display(),
+                _rounded(i, selectors.target_for(i, period.year)),
+            ]
+            for i in indicators
+        ],
+    )
+    return [values, legend]
+
+
+# --- one indicator -------------------------------------------------------------------------------
+
+
+def indicator_detail(request, code: str):
+    user = request.user
+    period = _period(request.GET.get("period"))
+    framework = selectors.current_framework()
+    indicator = get_object_or_404(selectors.framework_indicators(framework=framework), code=code)
+    # The trend runs over the years that have begun, and the year asked for.
+    years = list(
+        ReportingPeriod.objects.filter(kind="year")
+        .filter(Q(start_date__lte=datetime.date.today()) | Q(pk=period.pk))
+        .order_by("start_date")
+    )
+    trend = selectors.city_trend(framework=framework, periods=years, indicators=[indicator])
+    points = [
+        {
+            "period": year,
+            "value": value,
+            "target": selectors.target_for(indicator, year.year),
+            "status": selectors.status_of(indicator, value, year.year),
+        }
+        for year, value in zip(years, trend[indicator.pk], strict=True)
+    ]
+    figure = selectors.city_rollup(framework=framework, period=period, indicators=[indicator])[0]
+    approved = restrict(
+        selectors.approved_values(framework=framework).filter(
+            submission__period=period, indicator=indicator
+        ),
+        user,
+    ).select_related("submission")
+    by_district = {value.submission.district_id: value for value in approved}
+    rows = []
+    for district in _visible_districts(user):
+        value = by_district.get(district.pk)
+        number = value.value if value else None
+        status = _district_status(indicator, number, period.year)
+        rows.append({"district": district, "value": value, "status": status})
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "period": period,
+            "periods": _periods(),
+            "indicator": indicator,
+            "city_unit": _city_unit(indicator),
+            "figure": figure,
+            "points": points,
+            "chart": _trend_chart(indicator, points),
+            "rows": rows,
+            "status_rule": _status_rule(),
+        },
+    )
+
+
+def _chart_number(indicator, value: Decimal | None) -> float | None:
+    rounded = _rounded(indicator, value)
+    return None if rounded is None else float(rounded)
+
+
+def _trend_chart(indicator, points) -> dict:
+    """What static/js/charts.js draws: labels, series, the unit after each number and the top
+    of the scale (100 for percentages and scores)."""
+    suffix = {Unit.PERCENT: "%", Unit.YES_NO: "%", Unit.VND: " VND"}.get(indicator.unit, "")
+    bounded = indicator.unit in (Unit.PERCENT, Unit.YES_NO, Unit.SCORE)
+    return {
+        "labels": [str(p["period"].year) for p in points],
+        "suffix": suffix,
+        "max": 100 if bounded else None,
+        "datasets": [
+            {
+                "label": _("City value"),
+                "data": [_chart_number(indicator, p["value"]) for p in points],
+            },
+            {
+                "label": _("Target"),
+                "data": [_chart_number(indicator, p["target"]) for p in points],
+                "dashed": True,
+            },
+        ],
+    }
+
+
+# --- a district's values -------------------------------------------------------------------------
+
+
+def district_submission(request, code: str, period: str):
+    """A district's values for a period: started on request, edited in one form, submitted;
+    read-only once submitted, with a revision to correct approved values."""
+    district = _district(code)
+    if not may_change_unit(request.user, district.pk):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    period = _period(period)
+    here = reverse("indicators:district-submission", args=[district.code, period.code])
+    submission = _current_submission(district.pk, period)
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if action == "start":
+        try:
+            services.submission_open(user=request.user, district=district, period=period)
+            messages.success(
+                request, _("You can now enter the values for %(period)s.") % {"period": period}
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(here)
+    if action == "revise":
+        if submission is None:
+            raise Http404
+        try:
+            services.submission_revise(user=request.user, submission=submission)
+            messages.success(
+                request,
+                _("A revision was started from the approved values. Submit it when ready."),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(here)
+
+    context = {"district": district, "period": period, "periods": _periods()}
+    if submission is None:
+        if action:
+            messages.error(request, _("Start the submission first."))
+            return redirect(here)
+        return render(request, "indicators/submission_form.html", context)
+
+    values = _values(submission)
+    warnings = selectors.value_warnings(submission=submission, values=values)
+    context["submission"] = submission
+    if not submission.is_editable:
+        if action:
+            messages.error(
+                request,
+                _("These values are “%(status)s” and can no longer be edited.")
+                % {"status": submission.get_status_display()},
+            )
+            return redirect(here)
+        context["rows"] = [ValueRow(value=v, warning=warnings.get(v.pk)) for v in values]
+        return render(request, "indicators/submission_form.html", context)
+
+    form = ValuesForm(
+        request.POST if action else None,
+        request.FILES if action else None,
+        values=values,
+        warnings=warnings,
+        initial={"version": submission.version},
+    )
+    if action in ("save", "submit") and form.is_valid():
+        try:
+            saved = services.values_save(
+                user=request.user,
+                submission=submission,
+                entries=form.entries(),
+                version=form.cleaned_data["version"],
+            )
+        except ConflictError as error:
+            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            if action == "save":
+                messages.success(request, _("The values were saved as a draft."))
+                return redirect(here)
+            try:
+                services.submission_submit(user=request.user, submission=saved)
+            except ValidationError as error:
+                messages.warning(
+                    request,
+                    _("The values were saved but not submitted: %(reason)s")
+                    % {"reason": " ".join(error.messages)},
+                )
+            else:
+                messages.success(request, _("The values were submitted to the Department."))
+            return redirect(here)
+    context["form"] = form
+    context["rows"] = form.rows()
+    return render(request, "indicators/submission_form.html", context)
+
+
+# --- Excel template and import -------------------------------------------------------------------
+
+IMPORT_SALT = "indicators.values-import"
+IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+
+
+def values_template(request, pk: int):
+    submission = _changeable_submission(pk, request.user)
+    return xlsx_response(
+        f"mau-chi-so-{submission.district.code}-{submission.period.code}.xlsx",
+        imports.values_template_sheets(submission=submission),
+    )
+
+
+def _preview_number(number, unit: str | None) -> str:
+    """A number of the import preview as the pages write it: "42,9%", "1.500", "Yes"."""
+    if not isinstance(number, Decimal):
+        return "" if number is None else str(number)  # unreadable: as the file says
+    if unit == Unit.YES_NO:
+        return _("Yes") if number else _("No")
+    if unit == Unit.PERCENT:
+        return f"{format_number(number.quantize(Decimal('0.1'), ROUND_HALF_UP))}%"
+    return format_number(number)
+
+
+def _preview(outcome, submission: Submission) -> dict:
+    """The import's outcome, with its numbers written the way the pages write them."""
+    units = dict(submission.values.values_list("indicator__code", "indicator__unit"))
+    rows = [
+        {
+            **row,
+            "value": _preview_number(row["value"], units.get(row["code"])),
+            "numerator": _preview_number(row["numerator"], None),
+            "denominator": _preview_number(row["denominator"], None),
+        }
+        for row in outcome.rows
+    ]
+    return {"outcome": outcome, "preview": rows, "error_rows": {row for row, _m in outcome.errors}}
+
+
+def values_import(request, pk: int):
+    """Upload, preview, confirm, as for committee members: the file waits in storage between
+    the two steps, named by a signed token."""
+    submission = _changeable_submission(pk, request.user)
+    back = _submission_url(submission)
+    context = {"submission": submission, "district": submission.district, "back": back}
+    if not submission.is_editable:
+        messages.error(
+            request,
+            _("These values are “%(status)s” and can no longer be edited.")
+            % {"status": submission.get_status_display()},
+        )
+        return redirect(back)
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect("indicators:values-import", pk=submission.pk)
+        if data["submission"] != submission.pk or data["user"] != request.user.pk:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        with default_storage.open(data["path"], "rb") as upload:
+            outcome = imports.values_import(
+                user=request.user, submission=submission, upload=upload, dry_run=False
+            )
+        default_storage.delete(data["path"])
+        if outcome.written:
+            messages.success(
+                request, _("%(count)s values were imported.") % {"count": outcome.written}
+            )
+            return redirect(back)
+        context.update(form=ValuesImportForm(), **_preview(outcome, submission))
+        return render(request, "indicators/values_import.html", context)
+
+    form = ValuesImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        outcome = imports.values_import(
+            user=request.user, submission=submission, upload=upload, dry_run=True
+        )
+        context.update(_preview(outcome, submission))
+        if not (outcome.errors or outcome.file_errors):
+            upload.seek(0)
+            path = default_storage.save(
+                f"imports/{submission.district_id}/indicator-values.xlsx", upload
+            )
+            context["token"] = signing.dumps(
+                {"path": path, "submission": submission.pk, "user": request.user.pk},
+                salt=IMPORT_SALT,
+            )
+    context["form"] = form
+    return render(request, "indicators/values_import.html", context)
+
+
+# --- the Department's review ---------------------------------------------------------------------
+
+
+class SubmissionListView(ListView):
+    template_name = "indicators/submission_list.html"
+    context_object_name = "submissions"
+    paginate_by = 25
+    # ?sort= values the page offers, mapped to orderings.
+    orderings = {
+        "district": ("district__name_search", "-period__start_date", "-revision"),
+        "-district": ("-district__name_search", "-period__start_date", "-revision"),
+        "updated": ("updated_at", "pk"),
+        "-updated": ("-updated_at", "-pk"),
+    }
+
+    def get_queryset(self):
+        self.filterset = SubmissionFilterSet(
+            self.request.GET, queryset=_visible_submissions(self.request.user)
+        )
+        submissions = self.filterset.qs
+        self.query = self.request.GET.get("q", "").strip()
+        key = search_key(self.query)
+        if key:
+            submissions = submissions.filter(district__name_search__contains=key)
+        self.sort = self.request.GET.get("sort", "-updated")
+        if self.sort not in self.orderings:
+            self.sort = "-updated"
+        return submissions.order_by(*self.orderings[self.sort])
+
+    def get_context_data(self, **kwargs):
+        statuses = SubmissionStatus.choices
+        if self.request.user.role != Role.DISTRICT_OFFICER:
+            statuses = [c for c in statuses if c[0] != SubmissionStatus.DRAFT]
+        return super().get_context_data(
+            periods=_periods(),
+            statuses=statuses,
+            period_code=self.request.GET.get("period", ""),
+            status=self.request.GET.get("status", ""),
+            query=self.query,
+            sort=self.sort,
+            **kwargs,
+        )
+
+
+def submission_detail(request, pk: int):
+    """A submission read-only, with the Department's decision for reviewers."""
+    user = request.user
+    submission = get_object_or_404(_visible_submissions(user), pk=pk)
+    values = _values(submission)
+    can_review = (
+        submission.status == SubmissionStatus.SUBMITTED and reach(user, Action.REVIEW) == "all"
+    )
+    form = None
+    if can_review or request.method == "POST":
+        if reach(user, Action.REVIEW) != "all":
+            raise PermissionDenied(_("You do not have permission to do this."))
+        codes = [v.indicator.code for v in values]
+        form = ReviewForm(request.POST or None, codes=codes)
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision")
+        comment = form.cleaned_data["comment"]
+        try:
+            if decision == "return":
+                services.submission_return(
+                    user=user,
+                    submission=submission,
+                    comment=comment,
+                    value_comments=form.value_comments(),
+                )
+                messages.success(request, _("The values were returned to the district."))
+            else:
+                services.submission_approve(user=user, submission=submission, comment=comment)
+                messages.success(request, _("The values were approved."))
+        except ConflictError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("indicators:submission", pk=submission.pk)
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            return redirect("indicators:submission", pk=submission.pk)
+    warnings = selectors.value_warnings(submission=submission, values=values)
+    rows = [
+        {
+            "row": ValueRow(value=v, warning=warnings.get(v.pk)),
+            "comment": form.comment_field(v.indicator.code) if form else None,
+        }
+        for v in values
+    ]
+    history, last = [], None
+    for entry in submission.history.select_related("history_user").order_by("history_date"):
+        if entry.status != last:  # saves of a draft repeat its status: show the changes only
+            history.append(entry)
+            last = entry.status
+    return render(
+        request,
+        "indicators/submission_detail.html",
+        {
+            "submission": submission,
+            "district": submission.district,
+            "period": submission.period,
+            "rows": rows,
+            "form": form,
+            "can_review": can_review,
+            "can_edit": submission.is_editable and may_change_unit(user, submission.district_id),
+            "history": list(reversed(history)),
+        },
+    )
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def evidence_download(request, pk: int):
+    """Evidence is never served directly: each download re-checks the reader's scope."""
+    value = get_object_or_404(
+        restrict(Value.objects.select_related("submission"), request.user), pk=pk
+    )
+    hidden_draft = (
+        value.submission.status == SubmissionStatus.DRAFT
+        and request.user.role != Role.DISTRICT_OFFICER
+        and not may_change_unit(request.user, value.submission.district_id)
+    )
+    if not value.evidence or hidden_draft:
+        raise Http404
+    return FileResponse(
+        value.evidence.open("rb"),
+        as_attachment=True,
+        filename=value.evidence.name.rsplit("/")[-1],
+    )
