@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcity.models import ReportingPeriod
 
-from .choices import Aggregation, Direction, Status, SubmissionStatus
+from .choices import Aggregation, Direction, Status, SubmissionStatus, Unit
 from .models import Framework, Indicator, Submission, Target, Value
 
 FOUR_PLACES = Decimal("0.0001")
@@ -82,6 +82,14 @@ def status_of(indicator: Indicator, value: Decimal | None, year: int) -> Status:
     if gap <= 0:
         return Status.ON_TRACK
     return Status.AT_RISK if gap <= abs(target) * AT_RISK_MARGIN else Status.OFF_TRACK
+
+
+def district_status_of(indicator: Indicator, value: Decimal | None, year: int) -> Status:
+    """A district's own value against the year's target. A yes/no target is the share of
+    districts answering yes, so a district's yes (1) counts as 100 % and its no as 0 %."""
+    if indicator.unit == Unit.YES_NO and value is not None:
+        value = value * 100
+    return status_of(indicator, value, year)
 
 
 def approved_values(*, framework: Framework) -> QuerySet[Value]:

@@ -129,14 +129,6 @@ def _city_unit(indicator) -> str:
     return indicator.get_unit_display()
 
 
-def _district_status(indicator, value: Decimal | None, year: int) -> Status:
-    """A district's value against the year's target. A yes/no target is the share of districts
-    answering yes (100 %), so a district's yes (1) is measured as 100 % and its no as 0 %."""
-    if indicator.unit == Unit.YES_NO and value is not None:
-        value = value * 100
-    return selectors.status_of(indicator, value, year)
-
-
 def _status_rule() -> str:
     """The rule behind the statuses, in the page's language (a lazy or a plain string)."""
     return _(str(selectors.STATUS_RULE))
@@ -277,7 +269,9 @@ def compare(request):
         for indicator in indicators:
             value = table.get((district.pk, indicator.pk))
             number = value.value if value else None
-            cells.append(Cell(indicator, value, _district_status(indicator, number, period.year)))
+            cells.append(
+                Cell(indicator, value, selectors.district_status_of(indicator, number, period.year))
+            )
         rows.append((district, cells))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
@@ -367,7 +361,7 @@ def indicator_detail(request, code: str):
     for district in _visible_districts(user):
         value = by_district.get(district.pk)
         number = value.value if value else None
-        status = _district_status(indicator, number, period.year)
+        status = selectors.district_status_of(indicator, number, period.year)
         rows.append({"district": district, "value": value, "status": status})
     return render(
         request,

@@ -563,7 +563,7 @@ class IndicatorStatusView(APIView):
                         {
                             "district": district,
                             "value": table[district.pk, indicator.pk].value,
-                            "status": selectors.status_of(
+                            "status": selectors.district_status_of(
                                 indicator, table[district.pk, indicator.pk].value, period.year
                             ),
                         }
@@ -600,7 +600,7 @@ class IndicatorStatusView(APIView):
         for indicator in indicators:
             value = values.get(indicator.pk)
             figure = value.value if value else None
-            status_now = selectors.status_of(indicator, figure, period.year)
+            status_now = selectors.district_status_of(indicator, figure, period.year)
             rows.append(
                 {
                     "indicator": indicator,

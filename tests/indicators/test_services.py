@@ -291,3 +291,9 @@ def test_a_used_framework_refuses_breaking_changes(officer_1, reviewer, year_202
     indicator.refresh_from_db()
     indicator.name_en = "Lifelong Learning Week participants"
     indicator.full_clean()  # wording may still be improved
+
+
+def test_a_districts_yes_meets_a_share_of_yes_target(framework):
+    indicator = selectors.framework_indicators(framework=framework).get(code="FC1.1")  # 100 %
+    assert selectors.district_status_of(indicator, Decimal(1), 2025) == Status.ON_TRACK
+    assert selectors.district_status_of(indicator, Decimal(0), 2025) == Status.OFF_TRACK
