@@ -17,11 +17,10 @@ from openpyxl import load_workbook
 
 from districts.selectors import portal_district_list
 from indicators import services
-from indicators.choices import Status, SubmissionStatus, Unit
+from indicators.choices import SubmissionStatus, Unit
 from indicators.forms import field_name, format_number, parse_number
 from indicators.models import Indicator, Submission
 from indicators.services import Entry
-from indicators.views import _district_status
 from learningcity.models import ReportingPeriod
 from learningcity.text import search_key
 
@@ -388,13 +387,6 @@ def test_submission_list_filters_searches_and_sorts(client, hcmc, admin_user, re
         html = client.get("/indicators/submissions/", {"sort": sort}).content.decode()
         shown = re.findall(r'/indicators/submissions/\d+/">([^<]+)</a>', html)
         assert shown == sorted(names, key=search_key, reverse=reverse)
-
-
-def test_a_districts_yes_is_on_track_against_a_yes_no_target(year_2025):
-    indicator = Indicator.objects.get(code="FC1.1")  # target 2025: 100 % of districts
-    assert _district_status(indicator, Decimal(1), 2025) == Status.ON_TRACK
-    assert _district_status(indicator, Decimal(0), 2025) == Status.OFF_TRACK
-    assert _district_status(indicator, None, 2025) == Status.NO_DATA
 
 
 # --- numbers -------------------------------------------------------------------------------------
