@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("learningcity.web_urls")),
     path("districts/", include("districts.urls")),
+    path("clc/", include("clc.urls")),
     path("indicators/", include("indicators.urls")),
     path("api/", include("learningcity.api.urls")),
     path("admin/", admin.site.urls),

@@ -116,3 +116,9 @@ def test_failed_logins_do_not_log_the_account(client, officer_1, caplog):
 def test_the_console_log_handler_redacts():
     handler = logging.getLogger().handlers[0]
     assert any(isinstance(f, RedactPersonalData) for f in handler.filters)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/districts/?q=a%00b", "/districts/?q=%00"])
+def test_null_characters_in_the_query_string_are_refused(client, officer_1, hcmc, url):
+    client.force_login(officer_1)
+    assert client.get(url).status_code == 400

@@ -1,0 +1,452 @@
+"""Spreadsheet import and export of a district's centre registry.
+
+An import is all or nothing: every row goes through the same services as the form, inside a
+transaction that is rolled back if any row is refused, or always on a dry run (the preview).
+The officer sees each problem with its Excel row number and column.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from districts.models import AdministrativeUnit
+from districts.resources import cell_text
+from learningcity.permissions import ensure_may_change_unit
+from learningcity.text import search_key
+from learningcity.uploads import validate_spreadsheet
+from learningcity.xlsx import Sheet
+
+from . import services
+from .choices import ActivityReportStatus, FundingSource, LearningTopic, Participants
+from .models import Centre
+from .resources import STATUS_LABELS_VI, YES, CentreResource
+
+MAX_ROWS = 500
+CENTRES_SHEET = "Trung tâm học tập cộng đồng"
+GUIDE_SHEET = "Hướng dẫn"
+CHANGE_REASON = "spreadsheet import"
+OPTIONAL_COLUMNS = {"Phường/xã"}  # shown for the reader; the code identifies the ward
+
+
+@dataclass
+class ImportOutcome:
+    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+    file_errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not (self.errors or self.file_errors)
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+
+class _FileError(Exception):
+    pass
+
+
+def _read_first_sheet(upload) -> tuple[tuple, list[tuple[int, tuple]]]:
+    """The header row and the non-empty rows below it, each with its Excel row number."""
+    upload.seek(0)
+    content = io.BytesIO(upload.read())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # styles and extensions openpyxl skips
+            workbook = load_workbook(content, read_only=True, data_only=True)
+            try:
+                if not workbook.worksheets:
+                    raise _FileError(_("The file has no worksheet."))
+                sheet = workbook.worksheets[0]
+                sheet.reset_dimensions()  # the size a file declares may be wrong: read it all
+                header, rows = (), []
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    if number == 1:
+                        header = values
+                    elif any(cell_text(value) for value in values):
+                        rows.append((number, values))
+                        if len(rows) > MAX_ROWS:
+                            break
+            finally:
+                workbook.close()
+    except _FileError:
+        raise
+    except Exception as exc:  # a damaged file fails in many ways; none of them is a 500
+        raise _FileError(
+            _(
+                "The file could not be read as an Excel workbook. "
+                "Open it in Excel, save it as .xlsx and try again."
+            )
+        ) from exc
+    return header, rows
+
+
+def _column_positions(header: tuple, columns: list[str]) -> dict[str, int]:
+    """Where each column is, matching header text without regard to case or accents."""
+    expected = {search_key(column): column for column in columns}
+    positions, unknown, repeated = {}, [], []
+    for index, value in enumerate(header or ()):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = expected.get(search_key(text))
+        if column is None:
+            unknown.append(text)
+        elif column in positions:
+            repeated.append(text)
+        else:
+            positions[column] = index
+    missing = [c for c in columns if c not in positions and c not in OPTIONAL_COLUMNS]
+    if not (missing or unknown or repeated):
+        return positions
+    problems = [
+        _("The columns do not match the template. Expected columns: %(expected)s.")
+        % {"expected": ", ".join(columns)}
+    ]
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    if repeated:
+        problems.append(
+            _("Columns given more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
+        )
+    raise _FileError(*problems)
+
+
+def _read(upload) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+    validate_spreadsheet(upload)
+    header, rows = _read_first_sheet(upload)
+    if not any(cell_text(value) for value in header or ()) and not rows:
+        raise _FileError(_("The file is empty. Fill in the template and upload it again."))
+    positions = _column_positions(header, CentreResource.column_names())
+    if not rows:
+        raise _FileError(_("The file has no centre rows below the header."))
+    if len(rows) > MAX_ROWS:
+        raise _FileError(_("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})
+    return positions, rows
+
+
+def _messages(error: ValidationError, column_of: dict[str, str]) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    out = []
+    for attribute, messages in error.message_dict.items():
+        for message in messages:
+            if attribute == NON_FIELD_ERRORS or attribute not in column_of:
+                out.append(message)
+            else:
+                out.append(f"{column_of[attribute]}: {message}")
+    return out
+
+
+@transaction.atomic
+def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool) -> ImportOutcome:
+    """Register or update ``district``'s centres from the XLSX ``upload``, one row per ward.
+
+    A row whose ward already has a centre updates it; the others register new centres. Centres
+    not in the file are left as they are. Nothing is written on a dry run or if the file or
+    any row has a problem.
+    """
+    ensure_may_change_unit(user, district.pk)
+    outcome = ImportOutcome()
+    try:
+        positions, rows = _read(upload)
+    except ValidationError as exc:
+        outcome.file_errors.extend(exc.messages)
+        return outcome
+    except _FileError as exc:
+        outcome.file_errors.extend(str(message) for message in exc.args)
+        return outcome
+
+    resource = CentreResource()
+    column_of = CentreResource.column_of()
+    code_column = column_of["ward__code"]
+    import_fields = [f for f in resource.get_import_fields() if not f.readonly]
+    parsed = []
+    for number, values in rows:
+        row = {column: values[i] if i < len(values) else None for column, i in positions.items()}
+        parsed.append((number, row, resource.fields["ward_code"].clean(row)))
+    codes = [code for _number, _row, code in parsed]
+    wards = {
+        ward.code: ward
+        for ward in AdministrativeUnit.objects.wards()
+        .filter(code__in=codes)
+        .select_related("parent")
+    }
+    existing = {
+        centre.ward.code: centre
+        for centre in Centre.objects.filter(
+            ward__code__in=codes, ward__level="ward"
+        ).select_related("ward")
+    }
+
+    seen: dict[str, int] = {}
+    for number, row, code in parsed:
+        ward = wards.get(code)
+        preview = {"row": number, "ward_code": code, "ward_name": ward.name if ward else ""}
+        outcome.rows.append(preview)
+        errors: list[str] = []
+        if not code:
+            errors.append(_("%(column)s: this field is required.") % {"column": code_column})
+        elif ward is None:
+            errors.append(
+                _("%(column)s: there is no ward with the code “%(code)s”.")
+                % {"column": code_column, "code": code}
+            )
+        elif ward.parent_id != district.pk:
+            errors.append(
+                _("The ward %(ward)s (%(code)s) belongs to %(other)s, not to %(district)s.")
+                % {
+                    "ward": ward.name,
+                    "code": code,
+                    "other": ward.parent.name,
+                    "district": district.name,
+                }
+            )
+        elif code in seen:
+            errors.append(
+                _("The ward %(code)s is already on row %(row)s: one centre per ward.")
+                % {"code": code, "row": seen[code]}
+            )
+        if code:
+            seen.setdefault(code, number)
+
+        instance = Centre()
+        try:
+            resource.import_instance(instance, row)
+        except ValidationError as exc:
+            errors.extend(_messages(exc, column_of))
+            # The row is refused already; still say what else is wrong with it.
+            try:
+                instance.clean_fields(exclude=[*exc.error_dict, "ward"])
+            except ValidationError as more:
+                errors.extend(_messages(more, column_of))
+        values = {f.attribute: getattr(instance, f.attribute) for f in import_fields}
+        preview.update(values)
+        centre = existing.get(code)
+        preview["action"] = _("update") if centre else _("new")
+        if not errors:
+            try:
+                with transaction.atomic():
+                    if centre is None:
+                        services.centre_create(user=user, ward=ward, **values)
+                        outcome.created += 1
+                    else:
+                        services.centre_update(user=user, centre=centre, **values)
+                        outcome.updated += 1
+            except ValidationError as exc:
+                errors.extend(_messages(exc, column_of))
+        outcome.errors.extend((number, message) for message in errors)
+
+    if dry_run or not outcome.is_valid:
+        transaction.set_rollback(True)
+        if not outcome.is_valid:
+            outcome.created = outcome.updated = 0
+    return outcome
+
+
+def template_sheets() -> list[Sheet]:
+    """The empty registry file officers fill in, with how to write each column."""
+    guide = [
+        ["Mã phường/xã", "Mã số của phường/xã/thị trấn theo danh mục của Tổng cục Thống kê."],
+        ["Ngày ...", "Ngày ghi theo dạng dd/mm/yyyy."],
+        ["Góc thư viện, Kết nối Internet", f"{YES} hoặc Không."],
+        ["Trạng thái", " hoặc ".join(STATUS_LABELS_VI.values())],
+        [
+            "TTHTCĐ điểm",
+            "Chỉ điền khi trung tâm được công nhận là TTHTCĐ điểm: số quyết định, năm công nhận "
+            "và ngày hết hiệu lực.",
+        ],
+    ]
+    return [
+        Sheet(title=CENTRES_SHEET, headers=CentreResource.column_names(), column_formats={0: "@"}),
+        Sheet(title=GUIDE_SHEET, headers=["Cột", "Cách ghi"], rows=guide),
+    ]
+
+
+def export_sheets(centres, *, with_contact) -> list[Sheet]:
+    """``centres`` in the template's columns: the file imports back unchanged.
+
+    ``with_contact(centre)`` says whether the reader may see the centre's director and contact;
+    when not, those cells are left empty.
+    """
+    resource = CentreResource()
+    headers = CentreResource.column_names()
+    personal = {
+        i for i, header in enumerate(headers) if header in CentreResource.personal_columns()
+    }
+    fields_ = resource.get_export_fields()
+    rows = []
+    for centre in centres:
+        shows = with_contact(centre)
+        rows.append(
+            [
+                None if (i in personal and not shows) else f.export(centre)
+                for i, f in enumerate(fields_)
+            ]
+        )
+    return [
+        Sheet(
+            title=CENTRES_SHEET,
+            headers=headers,
+            rows=rows,
+            column_formats={0: "@", 4: "dd/mm/yyyy", 16: "dd/mm/yyyy"},
+        )
+    ]
+
+
+# --- Roll-up exports ------------------------------------------------------------------------------
+
+
+def _pct(value):
+    return None if value is None else float(value)
+
+
+def _figures_row(figures) -> list:
+    return [
+        figures.centres,
+        figures.active_centres,
+        figures.model_centres,
+        figures.reports_in,
+        _pct(figures.share_reporting),
+        figures.reports_accepted,
+        *(figures.participants[p] for p in Participants.values),
+        figures.using_it,
+        _pct(figures.it_share),
+        *(figures.funding[s] for s in FundingSource.values),
+        figures.funding_total,
+        figures.classes_total,
+        figures.sessions_total,
+        figures.evaluated,
+    ]
+
+
+def _figures_headers(bands) -> list[str]:
+    return [
+        _("Centres"),
+        _("Active"),
+        _("Model centres"),
+        _("Reports in"),
+        _("Share reporting (%)"),
+        _("Reports accepted"),
+        *(str(p.label) for p in Participants),
+        _("Centres using IT"),
+        _("Share using IT (%)"),
+        *(str(s.label) for s in FundingSource),
+        _("Funding in total"),
+        _("Classes"),
+        _("Sessions"),
+        _("Centres evaluated"),
+        *(band.display_name for band in bands),
+    ]
+
+
+def rollup_sheets(rollup, *, district=None, centres=None) -> list[Sheet]:
+    """The figures of a roll-up page: one row per district and the total (the city, or the one
+    district), classes by topic, and for a district its centres."""
+    bands = rollup.bands
+
+    def ratings(figures) -> list[int]:
+        return [figures.ratings[b.code] for b in bands]
+
+    headers = [_("GSO code"), _("District"), *_figures_headers(bands)]
+    number_formats = dict.fromkeys(range(2, len(headers)), "#,##0")
+    number_formats.update({6: "0.0", 13: "0.0"})  # the two shares, in percent
+    if district is None:
+        units = [(d.code, d.name, f) for d, f in rollup.districts]
+        units.append(("", _("Whole city"), rollup.total))
+    else:
+        units = [(district.code, district.name, rollup.total)]
+    summary = Sheet(
+        title=_("Summary %(year)s") % {"year": rollup.year},
+        headers=headers,
+        rows=[[code, name, *_figures_row(f), *ratings(f)] for code, name, f in units],
+        column_formats=number_formats,
+    )
+    topics = Sheet(
+        title=_("Classes by topic"),
+        headers=[
+            _("GSO code"),
+            _("District"),
+            *(f"{t.label}: {_('classes')}" for t in LearningTopic),
+            *(f"{t.label}: {_('sessions')}" for t in LearningTopic),
+        ],
+        rows=[
+            [
+                code,
+                name,
+                *(f.classes[t] for t in LearningTopic.values),
+                *(f.sessions[t] for t in LearningTopic.values),
+            ]
+            for code, name, f in units
+        ],
+        column_formats=dict.fromkeys(range(2, 2 + 2 * len(LearningTopic)), "#,##0"),
+    )
+    sheets = [summary, topics]
+    if centres is not None:
+        band_names = {b.code: b.display_name for b in bands}
+        status_labels = dict(ActivityReportStatus.choices)
+        sheets.append(
+            Sheet(
+                title=_("Centres"),
+                headers=[
+                    _("Ward code"),
+                    _("Ward"),
+                    _("Centre"),
+                    _("Model centre"),
+                    _("Report"),
+                    _("Participants"),
+                    _("Uses IT"),
+                    _("Evaluation points"),
+                    _("Rating"),
+                ],
+                rows=[
+                    [
+                        c.ward.code,
+                        c.ward.name,
+                        c.name,
+                        YES if c.is_model_at(rollup.as_of) else "",
+                        str(status_labels.get(c.report_status, _("Not reported"))),
+                        c.report_participants,
+                        (YES if c.report_uses_it else "") if c.report_status else None,
+                        c.evaluation_points,
+                        band_names.get(c.evaluation_rating, ""),
+                    ]
+                    for c in centres
+                ],
+                column_formats={0: "@", 5: "#,##0", 7: "0"},
+            )
+        )
+    return sheets
+
+
+def not_reported_sheets(centres, *, year: int) -> list[Sheet]:
+    status_labels = dict(ActivityReportStatus.choices)
+    return [
+        Sheet(
+            title=_("Not reported %(year)s") % {"year": year},
+            headers=[_("District"), _("Ward code"), _("Ward"), _("Centre"), _("Report")],
+            rows=[
+                [
+                    c.ward.parent.name,
+                    c.ward.code,
+                    c.ward.name,
+                    c.name,
+                    str(status_labels.get(c.report_status, _("None"))),
+                ]
+                for c in centres
+            ],
+            column_formats={1: "@"},
+        )
+    ]

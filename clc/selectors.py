@@ -1,0 +1,383 @@
+"""Reads for the clc app: the querysets pages, the API and exports share, and the roll-ups.
+
+Roll-ups are aggregate queries over the centres, each joined to at most one report and one
+evaluation of the year (``FilteredRelation``), so they cost the same few queries whatever the
+number of centres and districts.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from districts.models import AdministrativeUnit
+from districts.selectors import portal_district_list, ward_list
+from learningcity.choices import Role
+from learningcity.text import search_key
+
+from .choices import REPORTS_IN, ActivityReportStatus, FundingSource, LearningTopic, Participants
+from .models import (
+    ActivityReport,
+    Centre,
+    Criterion,
+    Evaluation,
+    RatingBand,
+    ReportTopic,
+    model_at,
+)
+
+DISTRICT = "ward__parent"  # the path from a centre to its district
+ACCEPTED = ActivityReportStatus.ACCEPTED
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+
+def rating_scale() -> QuerySet[RatingBand]:
+    """The levels of the evaluation scale, best first."""
+    return RatingBand.objects.order_by("-min_points")
+
+
+def rating_ranges() -> list[tuple[RatingBand, int, int]]:
+    """(level, lowest total, highest total) for each level of the scale, best first."""
+    ranges, upper = [], 100
+    for band in rating_scale():
+        ranges.append((band, band.min_points, upper))
+        upper = band.min_points - 1
+    return ranges
+
+
+def rating_for(total: int) -> RatingBand | None:
+    """The level a total of ``total`` points earns on the scale in force."""
+    return rating_scale().filter(min_points__lte=total).first()
+
+
+def active_criteria() -> QuerySet[Criterion]:
+    return Criterion.objects.filter(is_active=True).order_by("order", "code")
+
+
+# --- Registry, reports, evaluations ---------------------------------------------------------------
+
+
+def may_see_contact(user, centre: Centre) -> bool:
+    """A centre's director and contact are personal data: the Department and the centre's own
+    district see them; API consumers and other districts do not."""
+    if user.role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER):
+        return True
+    return user.role == Role.DISTRICT_OFFICER and user.unit_id == centre.ward.parent_id
+
+
+def centre_list() -> QuerySet[Centre]:
+    """Centres of the portal's province with their ward and district, in GSO order."""
+    return (
+        Centre.objects.filter(ward__parent__parent__code=settings.PORTAL_PROVINCE_CODE)
+        .select_related("ward__parent")
+        .order_by("ward__code")
+    )
+
+
+def centre_search(queryset: QuerySet[Centre], query: str) -> QuerySet[Centre]:
+    """Centres whose name contains ``query``, ignoring case and diacritics ("hoc tap")."""
+    key = search_key(query)
+    return queryset.filter(name_search__contains=key) if key else queryset
+
+
+def report_list() -> QuerySet[ActivityReport]:
+    return (
+        ActivityReport.objects.select_related("centre__ward__parent")
+        .prefetch_related("topics")
+        .order_by("centre__ward__code", "-year")
+    )
+
+
+def evaluation_list() -> QuerySet[Evaluation]:
+    return (
+        Evaluation.objects.select_related("centre__ward__parent", "rating")
+        .prefetch_related("scores__criterion")
+        .order_by("centre__ward__code", "-year")
+    )
+
+
+def wards_without_centre(*, district_id: int | None = None) -> QuerySet[AdministrativeUnit]:
+    """Wards of the portal that have no centre yet (of one district, if given)."""
+    wards = ward_list().filter(parent__parent__code=settings.PORTAL_PROVINCE_CODE)
+    if district_id is not None:
+        wards = wards.filter(parent_id=district_id)
+    return wards.exclude(Exists(Centre.objects.filter(ward=OuterRef("pk"))))
+
+
+def report_years(*, first: int = 2024) -> list[int]:
+    """The years pages offer, newest first: the programme's first year to this one."""
+    return list(range(timezone.localdate().year, first - 1, -1))
+
+
+def default_year() -> int:
+    """The latest year anything has been reported for, else the current year."""
+    latest = ActivityReport.objects.exclude(status=ActivityReportStatus.DRAFT).aggregate(
+        latest=Max("year")
+    )["latest"]
+    return latest or timezone.localdate().year
+
+
+def year_end(year: int) -> datetime.date:
+    """The day a year's figures are taken at: 31 December, or today for the current year."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
+def centres_not_reported(*, year: int) -> QuerySet[Centre]:
+    """Centres with no report of ``year`` sent in (none at all, a draft, or one returned);
+    ``report_status`` says which."""
+    reports = ActivityReport.objects.filter(centre=OuterRef("pk"), year=year)
+    return (
+        centre_list()
+        .exclude(Exists(reports.filter(status__in=REPORTS_IN)))
+        .annotate(
+            report_status=Subquery(reports.values("status")[:1]),
+            report_id=Subquery(reports.values("pk")[:1]),
+        )
+    )
+
+
+# --- Roll-ups -------------------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent, to one decimal; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    """A district's or the city's centres in one year. Participants, classes, funding and use
+    of IT come from accepted reports; ``reports_in`` counts submitted and accepted ones."""
+
+    centres: int = 0
+    active_centres: int = 0
+    model_centres: int = 0
+    reports_in: int = 0
+    reports_accepted: int = 0
+    using_it: int = 0
+    evaluated: int = 0
+    participants: dict[str, int] = field(default_factory=dict)
+    funding: dict[str, int] = field(default_factory=dict)
+    ratings: dict[str, int] = field(default_factory=dict)  # rating code -> centres
+    classes: dict[str, int] = field(default_factory=dict)  # topic -> classes
+    sessions: dict[str, int] = field(default_factory=dict)  # topic -> sessions
+
+    @property
+    def share_reporting(self) -> Decimal | None:
+        return percent(self.reports_in, self.centres)
+
+    @property
+    def share_accepted(self) -> Decimal | None:
+        return percent(self.reports_accepted, self.centres)
+
+    @property
+    def it_share(self) -> Decimal | None:
+        return percent(self.using_it, self.centres)
+
+    @property
+    def funding_total(self) -> int:
+        return sum(self.funding.values())
+
+    @property
+    def classes_total(self) -> int:
+        return sum(self.classes.values())
+
+    @property
+    def sessions_total(self) -> int:
+        return sum(self.sessions.values())
+
+
+def _centre_aggregates(*, as_of: datetime.date, bands: list[RatingBand]) -> dict:
+    """Aggregates over centres annotated with ``report`` and ``evaluation`` of the year."""
+    accepted = Q(report__status=ACCEPTED)
+    aggregates = {
+        "centres": Count("pk"),
+        "active_centres": Count("pk", filter=Q(status="active")),
+        "model_centres": Count("pk", filter=model_at(as_of)),
+        "reports_in": Count("report", filter=Q(report__status__in=REPORTS_IN)),
+        "reports_accepted": Count("report", filter=accepted),
+        "using_it": Count("report", filter=accepted & Q(report__uses_it=True)),
+        "evaluated": Count("evaluation"),
+    }
+    for key, column in ActivityReport.PARTICIPANT_FIELDS.items():
+        aggregates[f"participants_{key}"] = Coalesce(Sum(f"report__{column}", filter=accepted), 0)
+    for key, column in ActivityReport.FUNDING_FIELDS.items():
+        aggregates[f"funding_{key}"] = Coalesce(Sum(f"report__{column}", filter=accepted), 0)
+    for band in bands:
+        aggregates[f"rating_{band.pk}"] = Count("evaluation", filter=Q(evaluation__rating=band))
+    return aggregates
+
+
+def _centres_of_year(year: int, district_ids) -> QuerySet[Centre]:
+    return Centre.objects.filter(ward__parent__in=district_ids).annotate(
+        report=FilteredRelation("reports", condition=Q(reports__year=year)),
+        evaluation=FilteredRelation("evaluations", condition=Q(evaluations__year=year)),
+    )
+
+
+def _figures(row: dict | None, bands: list[RatingBand]) -> Figures:
+    """Figures from one aggregate row; zeros when ``row`` is None (no centres)."""
+    if row is None:
+        row = dict.fromkeys(_centre_aggregates(as_of=datetime.date.today(), bands=bands), 0)
+    return Figures(
+        centres=row["centres"],
+        active_centres=row["active_centres"],
+        model_centres=row["model_centres"],
+        reports_in=row["reports_in"],
+        reports_accepted=row["reports_accepted"],
+        using_it=row["using_it"],
+        evaluated=row["evaluated"],
+        participants={p.value: row[f"participants_{p.value}"] for p in Participants},
+        funding={s.value: row[f"funding_{s.value}"] for s in FundingSource},
+        ratings={band.code: row[f"rating_{band.pk}"] for band in bands},
+        classes=dict.fromkeys(LearningTopic.values, 0),
+        sessions=dict.fromkeys(LearningTopic.values, 0),
+    )
+
+
+def _topic_rows(year: int, district_ids):
+    return ReportTopic.objects.filter(
+        report__year=year,
+        report__status=ACCEPTED,
+        report__centre__ward__parent__in=district_ids,
+    )
+
+
+@dataclass
+class Rollup:
+    year: int
+    as_of: datetime.date
+    bands: list[RatingBand]
+    total: Figures  # the city, or the one district asked for
+    districts: list[tuple] = field(default_factory=list)  # (district, Figures), GSO order
+
+
+def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
+    """The figures of ``year`` for the city (``district`` None) or one district, and, for the
+    city, one row per district. Six queries at most, whatever the number of centres."""
+    as_of = year_end(year)
+    bands = list(rating_scale())
+    districts = list(portal_district_list()) if district is None else [district]
+    district_ids = [d.pk for d in districts]
+    aggregates = _centre_aggregates(as_of=as_of, bands=bands)
+
+    total = _figures(_centres_of_year(year, district_ids).aggregate(**aggregates), bands)
+    for row in (
+        _topic_rows(year, district_ids)
+        .values("topic")
+        .annotate(classes=Sum("classes"), sessions=Sum("sessions"))
+        .order_by()
+    ):
+        total.classes[row["topic"]] = row["classes"]
+        total.sessions[row["topic"]] = row["sessions"]
+    rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)
+    if district is not None or not by_district:
+        return rollup
+
+    rows = {
+        row[DISTRICT]: _figures(row, bands)
+        for row in _centres_of_year(year, district_ids)
+        .values(DISTRICT)
+        .annotate(**aggregates)
+        .order_by()
+    }
+    for row in (
+        _topic_rows(year, district_ids)
+        .values("report__centre__ward__parent", "topic")
+        .annotate(classes=Sum("classes"), sessions=Sum("sessions"))
+        .order_by()
+    ):
+        figures = rows[row["report__centre__ward__parent"]]
+        figures.classes[row["topic"]] = row["classes"]
+        figures.sessions[row["topic"]] = row["sessions"]
+    rollup.districts = [(d, rows.get(d.pk) or _figures(None, bands)) for d in districts]
+    return rollup
+
+
+def district_centres(*, district, year: int) -> QuerySet[Centre]:
+    """``district``'s centres, each with its report and evaluation of ``year`` (one query)."""
+    return (
+        centre_list()
+        .filter(ward__parent=district)
+        .annotate(
+            report=FilteredRelation("reports", condition=Q(reports__year=year)),
+            evaluation=FilteredRelation("evaluations", condition=Q(evaluations__year=year)),
+        )
+        .annotate(
+            report_id=F("report__pk"),
+            report_status=F("report__status"),
+            report_participants=F("report__participants_total"),
+            report_uses_it=F("report__uses_it"),
+            evaluation_points=F("evaluation__total_points"),
+            evaluation_rating=F("evaluation__rating__code"),
+        )
+    )
+
+
+# --- Facts the indicators app computes from (one query each) ------------------------------------
+
+
+def _per_district(district_ids: Iterable[int], queryset, **aggregates) -> dict[int, dict]:
+    ids = list(district_ids)
+    rows = {
+        row[DISTRICT]: row
+        for row in queryset.filter(ward__parent__in=ids)
+        .values(DISTRICT)
+        .annotate(**aggregates)
+        .order_by()
+    }
+    return {pk: rows.get(pk, dict.fromkeys(aggregates, 0)) for pk in ids}
+
+
+def centre_counts(*, district_ids: Iterable[int]) -> dict[int, int]:
+    """{district id: centres registered}."""
+    rows = _per_district(district_ids, Centre.objects.all(), n=Count("pk"))
+    return {pk: row["n"] for pk, row in rows.items()}
+
+
+def model_centre_counts(*, district_ids: Iterable[int], as_of: datetime.date) -> dict[int, int]:
+    """{district id: centres holding a valid model-centre designation on ``as_of``}."""
+    rows = _per_district(district_ids, Centre.objects.model_at(as_of), n=Count("pk"))
+    return {pk: row["n"] for pk, row in rows.items()}
+
+
+def _share_of_centres(district_ids, year: int, condition: Q) -> dict[int, Decimal | None]:
+    centres = Centre.objects.annotate(
+        report=FilteredRelation("reports", condition=Q(reports__year=year))
+    )
+    rows = _per_district(
+        district_ids, centres, n=Count("pk"), part=Count("report", filter=condition)
+    )
+    return {pk: percent(row["part"], row["n"]) for pk, row in rows.items()}
+
+
+def report_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
+    """{district id: percent of its centres whose report of ``year`` is accepted}; None for a
+    district without centres."""
+    return _share_of_centres(district_ids, year, Q(report__status=ACCEPTED))
+
+
+def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
+    """{district id: percent of its centres using IT, by their accepted report of ``year``};
+    None for a district without centres. The national target is 70% by 2025."""
+    return _share_of_centres(district_ids, year, Q(report__status=ACCEPTED, report__uses_it=True))
