@@ -6,6 +6,7 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("clc/", include("clc.urls")),
     path("indicators/", include("indicators.urls")),
+    path("reports/", include("learningcity.reports.urls")),
     path("api/", include("learningcity.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("v1/", include("districts.api.urls")),
     path("v1/", include("clc.api.urls")),
     path("v1/", include("indicators.api.urls")),
+    path("v1/", include("learningcity.reports.api.urls")),
     path("schema/", public(SpectacularAPIView).as_view(), name="api-schema"),
     path(
         "docs/", public(SpectacularSwaggerSplitView).as_view(url_name="api-schema"), name="api-docs"

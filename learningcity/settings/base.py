@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "indicators",
     "awards",
     "clc",
+    "learningcity.reports",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learningcity.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Periodic reports of the city, at 06:00 (CELERY_TIMEZONE) on the first day after their span:
+    # each entry requests the report of the period that has just ended (see README.md).
+    "reports-monthly": {
+        "task": "learningcity.reports.tasks.request_periodic_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+        "kwargs": {"kind": "monthly"},
+    },
+    "reports-quarterly": {
+        "task": "learningcity.reports.tasks.request_periodic_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+        "kwargs": {"kind": "quarterly"},
+    },
+    "reports-half-yearly": {
+        "task": "learningcity.reports.tasks.request_periodic_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,7"),
+        "kwargs": {"kind": "half_yearly"},
+    },
+    "reports-yearly": {
+        "task": "learningcity.reports.tasks.request_periodic_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year=1),
+        "kwargs": {"kind": "yearly"},
+    },
 }
 
 # --- API -----------------------------------------------------------------------------------------
@@ -236,6 +259,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "districts.choices.TaskStatus",
         "ReviewStatusEnum": "districts.choices.ReviewStatus",
+        "UnitKindEnum": "districts.choices.Kind",
     },
 }
 

@@ -38,7 +38,7 @@ def browser():
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, transactional_db):
+def demo(transactional_db):
     """The demo data set, as `make run` loads it."""
     call_command("load_admin_units", stdout=io.StringIO())
     call_command("load_demo_data", stdout=io.StringIO())

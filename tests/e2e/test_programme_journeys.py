@@ -8,7 +8,9 @@ from districts.models import InterimReview
 
 from .conftest import log_in, log_out
 
-pytestmark = pytest.mark.e2e
+# Data migrations seed reference data (key tasks, the indicator framework); a transactional test
+# empties every table, so the seeded rows are restored after each journey.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_officer_enters_a_member_and_submits_a_review_the_department_returns_then_acknowledges(

@@ -24,7 +24,11 @@ from kombu import Exchange, Queue
 from learningcity.celery import app
 from learningcity.tasks import purge_expired_sessions
 
-pytestmark = pytest.mark.integration
+# A transactional test empties every table; restore the rows data migrations seed.
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WORKER_READY_TIMEOUT = 60
@@ -146,7 +150,7 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker(django_db_serialized_rollback, transactional_db, redis_celery, tmp_path):
+def celery_worker(transactional_db, redis_celery, tmp_path):
     """A `celery worker` process on the test database, consuming the test queue."""
     nodename = f"{redis_celery}@localhost"
     environment = {

@@ -10,7 +10,9 @@ STRONG_KEY = "k3y-" + "x7Qm9vB2pL4rT8wZ1nC6" * 3
 
 
 def run_manage(*args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # Only what a deployment would have: no test-only switches such as the browser journeys'.
+    unwanted = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(DJANGO_SETTINGS_MODULE="learningcity.settings.production", **env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -1,0 +1,740 @@
+"""The contents of a report, section by section, read from every app through its selectors.
+
+Each builder takes the report's ``Scope`` and returns a small ``Section``: paragraphs, tables
+and key figures. Both writers (XLSX and DOCX) render the same ``Section``; nothing here knows
+about files. A section whose app has no data (or is not built yet) says so plainly instead of
+failing.
+"""
+
+import datetime
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from districts import selectors as districts
+from districts.choices import ReviewStatus, TaskStatus
+from districts.models import AdministrativeUnit
+from indicators import selectors as indicators
+from indicators.choices import Status, Unit
+from indicators.models import Framework
+from learningcity.models import ReportingPeriod
+
+from . import selectors
+from .choices import ReportKind
+
+COUNT = "#,##0"
+DECIMAL = "#,##0.0"
+DATE = "dd/mm/yyyy"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: its kind, period, optional district and the span of dates."""
+
+    kind: str
+    period: ReportingPeriod
+    district: AdministrativeUnit | None
+    start: datetime.date
+    end: datetime.date
+    label: str
+    years: tuple[ReportingPeriod, ...] = ()  # the year periods the span touches, in order
+
+    @classmethod
+    def of(cls, report) -> "Scope":
+        return cls(
+            kind=report.kind,
+            period=report.period,
+            district=report.district,
+            start=report.start_date,
+            end=report.end_date,
+            label=report.span_label,
+            years=tuple(selectors.years_within(first=report.first_year, last=report.period.year)),
+        )
+
+    @property
+    def is_district(self) -> bool:
+        return self.district is not None
+
+    @property
+    def year_period(self) -> ReportingPeriod | None:
+        """The year period of the report's own year, if it exists."""
+        return next((p for p in self.years if p.year == self.period.year), None)
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+    formats: dict[int, str] = field(default_factory=dict)  # Excel number formats by column
+    # Columns the document shows (all when None): A4 portrait holds about six.
+    document_columns: list[int] | None = None
+    in_document: bool = True  # False: a wide table for the workbook only
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[tuple[str, object]] = field(default_factory=list)  # (label, value), summary
+    no_data: str = ""  # why there is nothing to show: the app has no data (yet)
+
+
+SECTIONS: tuple[str, ...] = ("review_board", "difficulties", "indicators", "awards", "clc")
+TITLES: dict[str, Promise] = {
+    "review_board": gettext_lazy("Steering committees, plans, key tasks and interim reviews"),
+    "difficulties": gettext_lazy("Difficulties and proposals of the districts"),
+    "indicators": gettext_lazy("UNESCO indicators: status by area and district comparison"),
+    "awards": gettext_lazy("Emulation awards of the period"),
+    "clc": gettext_lazy("Community learning centres"),
+}
+
+
+def build(key: str, scope: Scope) -> Section:
+    """The section ``key`` of a report covering ``scope`` (looked up at call time)."""
+    return globals()[f"{key}_section"](scope)
+
+
+def _app_module(module: str, app_label: str, model: str, names: tuple[str, ...]):
+    """The selectors ``module`` if its app is installed, migrated and offers ``names``; else None
+    (the section then says there is no data yet)."""
+    try:
+        table = apps.get_model(app_label, model)._meta.db_table
+        loaded = importlib.import_module(module)
+    except (LookupError, ModuleNotFoundError):
+        return None
+    if not all(hasattr(loaded, name) for name in names):
+        return None
+    if table not in connection.introspection.table_names():
+        return None  # the app's migrations have not run here
+    return loaded
+
+
+def _rounded(value, places: str = "0.1"):
+    """A figure as reports show it: to one decimal, a whole number without decimals."""
+    if value is None:
+        return None
+    rounded = Decimal(value).quantize(Decimal(places), ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else rounded
+
+
+# --- I. Review board ------------------------------------------------------------------------------
+
+
+def review_board_section(scope: Scope) -> Section:
+    section = Section(key="review_board", title=str(TITLES["review_board"]))
+    period = scope.period
+    board = districts.review_board(period=period)
+    totals = districts.review_board_totals(board)
+    key_tasks = list(districts.key_tasks_for(period=period))
+    if not totals["districts"]:
+        section.no_data = _("No districts are loaded yet.")
+        return section
+    section.paragraphs.append(
+        _(
+            "%(committees)s of %(districts)s districts have set up a steering committee and "
+            "%(plans)s have issued an implementation plan. For %(period)s, %(submitted)s "
+            "districts have sent their interim review (%(acknowledged)s acknowledged by the "
+            "Department); %(returned)s were returned for changes."
+        )
+        % {
+            "committees": totals["with_committee"],
+            "districts": totals["districts"],
+            "plans": totals["with_plan"],
+            "period": period,
+            "submitted": totals["reviews_submitted"],
+            "acknowledged": totals["reviews_acknowledged"],
+            "returned": totals["reviews_returned"],
+        }
+    )
+    section.figures += [
+        (_("Districts"), totals["districts"]),
+        (_("Districts with a steering committee"), totals["with_committee"]),
+        (_("Districts with an implementation plan"), totals["with_plan"]),
+        (
+            _("Interim reviews sent for %(period)s") % {"period": period},
+            totals["reviews_submitted"],
+        ),
+        (_("Key tasks of the period"), len(key_tasks)),
+    ]
+    rows = board.filter(pk=scope.district.pk) if scope.is_district else board
+    labels = dict(ReviewStatus.choices)
+    section.tables.append(
+        Table(
+            title=_("Review board %(period)s") % {"period": period},
+            headers=[
+                _("GSO code"),
+                _("District"),
+                _("Committee decision"),
+                _("Decision date"),
+                _("Members"),
+                _("Plan number"),
+                _("Plan date"),
+                _("Key tasks done"),
+                _("Key tasks"),
+                _("Interim review"),
+            ],
+            rows=[
+                [
+                    row.code,
+                    row.name,
+                    row.committee_number or _("Missing"),
+                    row.committee_issued_on,
+                    row.member_count,
+                    row.plan_number or _("Missing"),
+                    row.plan_issued_on,
+                    row.tasks_done,
+                    len(key_tasks),
+                    # A draft is the district's own business: it counts as not submitted.
+                    str(labels[row.review_status])
+                    if row.review_status not in (None, ReviewStatus.DRAFT)
+                    else _("Not submitted"),
+                ]
+                for row in rows
+            ],
+            formats={3: DATE, 4: COUNT, 6: DATE, 7: COUNT, 8: COUNT},
+            document_columns=[1, 2, 4, 5, 7, 9],
+        )
+    )
+    if scope.is_district:
+        statuses = dict(TaskStatus.choices)
+        progress = districts.progress_for(district=scope.district, period=period)
+        section.tables.append(
+            Table(
+                title=_("Key-task progress %(period)s") % {"period": period},
+                headers=[_("Code"), _("Key task"), _("Status"), _("What was done")],
+                rows=[
+                    [
+                        task.code,
+                        task.display_title,
+                        str(statuses[entry.status]) if entry else _("Not started"),
+                        entry.account if entry else "",
+                    ]
+                    for task, entry in progress
+                ],
+            )
+        )
+    elif key_tasks:
+        section.tables.append(
+            Table(
+                title=_("Key tasks %(year)s") % {"year": period.year},
+                headers=[_("Code"), _("Key task")],
+                rows=[[task.code, task.display_title] for task in key_tasks],
+            )
+        )
+    return section
+
+
+# --- II. Difficulties and proposals ---------------------------------------------------------------
+
+
+def difficulties_section(scope: Scope) -> Section:
+    section = Section(key="difficulties", title=str(TITLES["difficulties"]))
+    reviews = []
+    # Interim reviews of every period inside the report's span (a year holds its half-years).
+    for period in selectors.periods_within(start=scope.start, end=scope.end):
+        digest = districts.review_digest(period=period)
+        if scope.is_district:
+            digest = digest.filter(district=scope.district)
+        reviews.extend(digest)
+    if not reviews:
+        section.paragraphs.append(
+            _("No interim review of %(span)s has been sent to the Department yet.")
+            % {"span": scope.label}
+        )
+        section.figures.append((_("Interim reviews sent"), 0))
+        return section
+    section.paragraphs.append(
+        _(
+            "%(count)s interim reviews of %(span)s were sent to the Department. The difficulties "
+            "and proposals they report are listed below as the districts wrote them."
+        )
+        % {"count": len(reviews), "span": scope.label}
+    )
+    section.figures.append((_("Interim reviews sent"), len(reviews)))
+    section.tables.append(
+        Table(
+            title=_("Difficulties and proposals"),
+            headers=[
+                _("District"),
+                _("Period"),
+                _("Date held"),
+                _("Status"),
+                _("Difficulties and obstacles"),
+                _("Proposals"),
+            ],
+            rows=[
+                [
+                    review.district.name,
+                    str(review.period),
+                    review.held_on,
+                    str(review.get_status_display()),
+                    review.difficulties,
+                    review.proposals,
+                ]
+                for review in reviews
+            ],
+            formats={2: DATE},
+            document_columns=[0, 1, 4, 5],
+        )
+    )
+    return section
+
+
+# --- III. Indicators ------------------------------------------------------------------------------
+
+
+def _indicator_period(scope: Scope, district_ids: list[int]) -> ReportingPeriod:
+    """The report's period, or its year when districts report indicators by year only."""
+    year = scope.year_period
+    if scope.period.kind == "year" or year is None:
+        return scope.period
+    if indicators.completeness(period=scope.period, district_ids=district_ids)["started"]:
+        return scope.period
+    return year
+
+
+def indicators_section(scope: Scope) -> Section:
+    section = Section(key="indicators", title=str(TITLES["indicators"]))
+    try:
+        framework = indicators.current_framework()
+    except Framework.DoesNotExist:
+        section.no_data = _("No indicator framework is loaded yet.")
+        return section
+    district_list = list(districts.portal_district_list())
+    district_ids = [d.pk for d in district_list]
+    period = _indicator_period(scope, district_ids)
+    if period != scope.period:
+        section.paragraphs.append(
+            _("Districts report indicators by year: the figures are those of %(period)s.")
+            % {"period": period}
+        )
+    indicator_list = list(indicators.framework_indicators(framework=framework))
+    by_id = {indicator.pk: indicator for indicator in indicator_list}
+    figures = indicators.city_rollup(framework=framework, period=period, indicators=indicator_list)
+    done = indicators.completeness(period=period, district_ids=district_ids)
+    previous = scope.years[0] if len(scope.years) > 1 and scope.years[0] != period else None
+    trend = (
+        indicators.city_trend(framework=framework, periods=[previous], indicators=indicator_list)
+        if previous
+        else {}
+    )
+    table = indicators.district_table(framework=framework, period=period)
+    if scope.is_district:
+        table = {key: value for key, value in table.items() if key[0] == scope.district.pk}
+
+    statuses = Counter(f.status for f in figures)
+    section.paragraphs.append(
+        _(
+            "Framework %(framework)s, %(period)s: %(approved)s of %(districts)s districts have "
+            "had their values approved (%(submitted)s sent). Of %(indicators)s indicators, "
+            "%(on_track)s are on track, %(at_risk)s at risk, %(off_track)s off track and "
+            "%(no_data)s have no approved value yet."
+        )
+        % {
+            "framework": framework,
+            "period": period,
+            "approved": done["approved"],
+            "districts": len(district_ids),
+            "submitted": done["submitted"],
+            "indicators": len(figures),
+            "on_track": statuses[Status.ON_TRACK],
+            "at_risk": statuses[Status.AT_RISK],
+            "off_track": statuses[Status.OFF_TRACK],
+            "no_data": statuses[Status.NO_DATA],
+        }
+    )
+    section.paragraphs.append(_(str(indicators.STATUS_RULE)))
+    section.figures += [
+        (_("Districts with approved indicator values"), done["approved"]),
+        (_("Indicators on track"), statuses[Status.ON_TRACK]),
+        (_("Indicators at risk"), statuses[Status.AT_RISK]),
+        (_("Indicators off track"), statuses[Status.OFF_TRACK]),
+        (_("Indicators without data"), statuses[Status.NO_DATA]),
+    ]
+
+    # Status by area of focus.
+    areas: dict[int, tuple[object, Counter]] = {}
+    for figure in figures:
+        area = figure.indicator.area
+        areas.setdefault(area.pk, (area, Counter()))[1][figure.status] += 1
+    counted = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_TARGET, Status.NO_DATA)
+    section.tables.append(
+        Table(
+            title=_("Status by area of focus"),
+            headers=[
+                _("Area of focus"),
+                _("Indicators"),
+                *(str(status.label) for status in counted),
+            ],
+            rows=[
+                [str(area), sum(counts.values()), *(counts[status] for status in counted)]
+                for area, counts in areas.values()
+            ],
+            formats=dict.fromkeys(range(1, 2 + len(counted)), COUNT),
+        )
+    )
+
+    # City roll-up, indicator by indicator.
+    def unit_of(indicator) -> str:
+        if indicator.unit == Unit.YES_NO:
+            return _("% of districts answering yes")
+        return str(indicator.get_unit_display())
+
+    def places(indicator) -> str:
+        return "1" if indicator.unit == Unit.VND else "0.1"
+
+    headers = [_("Code"), _("Indicator"), _("Unit")]
+    if previous:
+        headers.append(_("City %(period)s") % {"period": previous})
+    headers += [
+        _("City %(period)s") % {"period": period},
+        _("Target %(year)s") % {"year": period.year},
+        _("Status"),
+        _("Districts counted"),
+    ]
+    if scope.is_district:
+        headers += [scope.district.name, _("District status")]
+    rows = []
+    for figure in figures:
+        indicator = figure.indicator
+        row = [indicator.code, indicator.display_name, unit_of(indicator)]
+        if previous:
+            row.append(_rounded(trend.get(indicator.pk, [None])[0], places(indicator)))
+        row += [
+            _rounded(figure.value, places(indicator)),
+            _rounded(figure.target, places(indicator)),
+            str(figure.status.label),
+            figure.districts,
+        ]
+        if scope.is_district:
+            own = table.get((scope.district.pk, indicator.pk))
+            own_value = own.value if own else None
+            row += [
+                _rounded(own_value, places(indicator)),
+                str(indicators.status_of(indicator, own_value, period.year).label),
+            ]
+        rows.append(row)
+    first_figure = 4 if previous else 3
+    value_columns = range(3, first_figure + 2)
+    formats = dict.fromkeys(value_columns, DECIMAL)
+    formats[first_figure + 3] = COUNT
+    if scope.is_district:
+        formats[first_figure + 4] = DECIMAL
+    shown = [0, 1, 2, *value_columns, first_figure + 2]
+    if scope.is_district:
+        shown = [0, 1, 2, first_figure, first_figure + 4, first_figure + 5]
+    section.tables.append(
+        Table(
+            title=_("City values %(period)s") % {"period": period},
+            headers=headers,
+            rows=rows,
+            formats=formats,
+            document_columns=shown,
+        )
+    )
+    if scope.is_district:
+        return section
+
+    # District comparison: a status count per district for the document, every value for Excel.
+    compare_rows, matrix_rows = [], []
+    for district in district_list:
+        counts = Counter()
+        values = []
+        for indicator in indicator_list:
+            value = table.get((district.pk, indicator.pk))
+            number = value.value if value else None
+            values.append(_rounded(number, places(indicator)))
+            if value is not None:
+                counts[indicators.status_of(by_id[indicator.pk], number, period.year)] += 1
+        compare_rows.append(
+            [
+                district.name,
+                sum(counts.values()),
+                counts[Status.ON_TRACK],
+                counts[Status.AT_RISK],
+                counts[Status.OFF_TRACK],
+            ]
+        )
+        matrix_rows.append([district.code, district.name, *values])
+    section.tables.append(
+        Table(
+            title=_("District comparison"),
+            headers=[
+                _("District"),
+                _("Approved values"),
+                str(Status.ON_TRACK.label),
+                str(Status.AT_RISK.label),
+                str(Status.OFF_TRACK.label),
+            ],
+            rows=compare_rows,
+            formats={1: COUNT, 2: COUNT, 3: COUNT, 4: COUNT},
+        )
+    )
+    section.tables.append(
+        Table(
+            title=_("District values"),
+            headers=[_("GSO code"), _("District"), *(i.code for i in indicator_list)],
+            rows=matrix_rows,
+            formats=dict.fromkeys(range(2, 2 + len(indicator_list)), DECIMAL),
+            in_document=False,
+        )
+    )
+    return section
+
+
+# --- IV. Awards -----------------------------------------------------------------------------------
+
+
+def _kind_sentence(rows, attribute: str) -> str:
+    return ", ".join(
+        f"{getattr(row, attribute)} {row.label.lower()}" for row in rows if getattr(row, attribute)
+    )
+
+
+def awards_section(scope: Scope) -> Section:
+    section = Section(key="awards", title=str(TITLES["awards"]))
+    awards = _app_module("awards.selectors", "awards", "Round", ("rounds", "round_stats"))
+    if awards is None:
+        section.no_data = _("There are no award data yet: the awards app is not in use.")
+        return section
+    first_year = scope.years[0].year if scope.years else scope.period.year
+    rounds = list(awards.rounds().filter(year__gte=first_year, year__lte=scope.period.year))
+    if not rounds:
+        section.no_data = _("There is no award round for %(span)s yet.") % {"span": scope.label}
+        return section
+    for award_round in sorted(rounds, key=lambda r: r.year):
+        stats = awards.round_stats(round=award_round)
+        name = str(award_round)
+        section.paragraphs.append(
+            _(
+                "%(round)s: the Department received %(received)s dossiers (%(received_kinds)s); "
+                "%(awarded)s were awarded (%(awarded_kinds)s)."
+            )
+            % {
+                "round": name,
+                "received": stats.received,
+                "received_kinds": _kind_sentence(stats.by_kind, "received") or "0",
+                "awarded": stats.awarded,
+                "awarded_kinds": _kind_sentence(stats.by_kind, "awarded") or "0",
+            }
+        )
+        section.figures += [
+            (_("%(round)s: dossiers received") % {"round": name}, stats.received),
+            (_("%(round)s: dossiers awarded") % {"round": name}, stats.awarded),
+        ]
+        by_district = stats.by_district
+        if scope.is_district:
+            by_district = [row for row in by_district if row.key == scope.district.code]
+            own = by_district[0] if by_district else None
+            section.paragraphs.append(
+                _("%(district)s sent %(received)s of them; %(awarded)s were awarded.")
+                % {
+                    "district": scope.district.name,
+                    "received": own.received if own else 0,
+                    "awarded": own.awarded if own else 0,
+                }
+            )
+        headers = [_("Received"), _("Awarded")]
+        counts = {1: COUNT, 2: COUNT}
+        if not scope.is_district:
+            section.tables.append(
+                Table(
+                    title=_("Awards %(year)s by nominee kind") % {"year": award_round.year},
+                    headers=[_("Nominee kind"), *headers],
+                    rows=[[row.label, row.received, row.awarded] for row in stats.by_kind]
+                    + [[_("Total"), stats.received, stats.awarded]],
+                    formats=counts,
+                )
+            )
+        section.tables.append(
+            Table(
+                title=_("Awards %(year)s by district") % {"year": award_round.year},
+                headers=[_("District"), *headers],
+                rows=[[row.label, row.received, row.awarded] for row in by_district],
+                formats=counts,
+            )
+        )
+        if not scope.is_district:
+            section.tables.append(
+                Table(
+                    title=_("Awards %(year)s by field") % {"year": award_round.year},
+                    headers=[_("Field of activity"), *headers],
+                    rows=[[row.label, row.received, row.awarded] for row in stats.by_field],
+                    formats=counts,
+                )
+            )
+    return section
+
+
+# --- V. Community learning centres ----------------------------------------------------------------
+
+
+def clc_section(scope: Scope) -> Section:
+    section = Section(key="clc", title=str(TITLES["clc"]))
+    clc = _app_module("clc.selectors", "clc", "Centre", ("clc_rollup",))
+    if clc is None:
+        section.no_data = _(
+            "There are no community learning centre data yet: the CLC app is not in use."
+        )
+        return section
+    from clc.choices import FundingSource, LearningTopic, Participants
+
+    first_year = scope.years[0].year if scope.years else scope.period.year
+    rollups = [
+        clc.clc_rollup(year=year, district=scope.district)
+        for year in range(first_year, scope.period.year + 1)
+    ]
+    if not any(rollup.total.centres for rollup in rollups):
+        section.no_data = _("No community learning centre is registered yet.")
+        return section
+    where = scope.district.name if scope.is_district else _("the city")
+    for rollup in rollups:
+        total = rollup.total
+        section.paragraphs.append(
+            _(
+                "%(year)s, %(where)s: %(centres)s community learning centres (%(model)s model "
+                "centres); %(reports_in)s yearly reports sent in (%(share)s%% of centres), "
+                "%(accepted)s accepted; %(it)s%% of centres use IT (national target 70%% by "
+                "2025); %(participants)s participants in %(classes)s classes."
+            )
+            % {
+                "year": rollup.year,
+                "where": where,
+                "centres": total.centres,
+                "model": total.model_centres,
+                "reports_in": total.reports_in,
+                "share": _percent_text(total.share_reporting),
+                "accepted": total.reports_accepted,
+                "it": _percent_text(total.it_share),
+                "participants": total.participants.get(Participants.TOTAL, 0),
+                "classes": total.classes_total,
+            }
+        )
+    latest = rollups[-1]
+    total = latest.total
+    section.figures += [
+        (_("Community learning centres"), total.centres),
+        (_("Model centres"), total.model_centres),
+        (_("Yearly reports sent in (%(year)s)") % {"year": latest.year}, total.reports_in),
+        (_("Centres using IT (%)"), _rounded(total.it_share)),
+        (_("Participants (%(year)s)") % {"year": latest.year}, total.participants.get("total", 0)),
+    ]
+    year_headers = [str(rollup.year) for rollup in rollups]
+    figure_rows = [
+        [_("Centres"), *(r.total.centres for r in rollups)],
+        [_("Active centres"), *(r.total.active_centres for r in rollups)],
+        [_("Model centres"), *(r.total.model_centres for r in rollups)],
+        [_("Yearly reports sent in"), *(r.total.reports_in for r in rollups)],
+        [_("Yearly reports accepted"), *(r.total.reports_accepted for r in rollups)],
+        [_("Centres using IT"), *(r.total.using_it for r in rollups)],
+        [_("Centres evaluated"), *(r.total.evaluated for r in rollups)],
+    ]
+    figure_rows += [
+        [str(p.label), *(r.total.participants.get(p.value, 0) for r in rollups)]
+        for p in Participants
+    ]
+    figure_rows += [
+        [
+            _("Classes: %(topic)s") % {"topic": t.label},
+            *(r.total.classes.get(t.value, 0) for r in rollups),
+        ]
+        for t in LearningTopic
+    ]
+    figure_rows += [
+        [
+            _("Funding (VND): %(source)s") % {"source": f.label},
+            *(r.total.funding.get(f.value, 0) for r in rollups),
+        ]
+        for f in FundingSource
+    ]
+    figure_rows += [
+        [
+            _("Rated “%(level)s”") % {"level": band.display_name},
+            *(r.total.ratings.get(band.code, 0) for r in rollups),
+        ]
+        for band in latest.bands
+    ]
+    section.tables.append(
+        Table(
+            title=_("Figures of %(where)s") % {"where": where},
+            headers=[_("Figure"), *year_headers],
+            rows=figure_rows,
+            formats=dict.fromkeys(range(1, 1 + len(rollups)), COUNT),
+        )
+    )
+    if not scope.is_district:
+        section.tables.append(
+            Table(
+                title=_("Centres by district, %(year)s") % {"year": latest.year},
+                headers=[
+                    _("District"),
+                    _("Centres"),
+                    _("Model centres"),
+                    _("Reports sent in"),
+                    _("% reporting"),
+                    _("% using IT"),
+                    _("Participants"),
+                    _("Classes"),
+                    _("Funding (VND)"),
+                ],
+                rows=[
+                    [
+                        district.name,
+                        figures.centres,
+                        figures.model_centres,
+                        figures.reports_in,
+                        _rounded(figures.share_reporting),
+                        _rounded(figures.it_share),
+                        figures.participants.get("total", 0),
+                        figures.classes_total,
+                        figures.funding_total,
+                    ]
+                    for district, figures in latest.districts
+                ],
+                formats={
+                    1: COUNT,
+                    2: COUNT,
+                    3: COUNT,
+                    4: DECIMAL,
+                    5: DECIMAL,
+                    6: COUNT,
+                    7: COUNT,
+                    8: COUNT,
+                },
+                document_columns=[0, 1, 2, 3, 4, 5],
+            )
+        )
+    return section
+
+
+def _percent_text(value) -> str:
+    if value is None:
+        return "\u2013"  # en dash: no value
+    return number_format(value, decimal_pos=1)
+
+
+def report_title(scope: Scope) -> str:
+    """The subject line of the report."""
+    if scope.is_district:
+        return _("Results of building a learning city in %(district)s, %(span)s") % {
+            "district": scope.district.name,
+            "span": scope.label,
+        }
+    if scope.kind == ReportKind.UNESCO:
+        return _("Progress of Ho Chi Minh City as a UNESCO Global Learning City, %(span)s") % {
+            "span": scope.label
+        }
+    return _(
+        "Results of building Ho Chi Minh City into a UNESCO Global Learning City, %(span)s"
+    ) % {"span": scope.label}

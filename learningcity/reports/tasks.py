@@ -1,0 +1,36 @@
+"""Celery tasks of the periodic reports: thin wrappers that take ids and call a service.
+
+The beat schedule is in settings (CELERY_BEAT_SCHEDULE) and documented in README.md.
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=services.TRANSIENT_ERRORS,
+    retry_backoff=5,  # 5 s, 10 s, 20 s (with jitter), then give up
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+    acks_late=True,
+)
+def compile_report(self, report_id: int) -> str | None:
+    """Compile the report ``report_id``; safe to run twice (the second run finds it done).
+
+    Run eagerly (no broker: `make run`), a transient error fails the report at once: waiting
+    and trying again inside the web request would only delay the page; "compile again" will do.
+    """
+    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
+    report = services.report_compile(report_id=report_id, final_attempt=final_attempt)
+    return report.status if report else None
+
+
+@shared_task
+def request_periodic_reports(kind: str | None = None) -> list[int]:
+    """Request the city's reports of the periods that just ended (the beat schedule's job)."""
+    reports = services.periodic_reports_request(now=timezone.now(), kind=kind)
+    return [report.pk for report in reports]
