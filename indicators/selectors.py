@@ -20,7 +20,7 @@ FOUR_PLACES = Decimal("0.0001")
 # A value within this share of its target, on the wrong side, is "at risk" rather than "off".
 AT_RISK_MARGIN = Decimal("0.10")
 STATUS_RULE = _(
-    "On track: the value has reached the target for the year. At risk: it falls short by 10% "
+    "On track: the value has reached the target for the year. At risk: it falls short by a tenth "
     "of the target or less. Off track: it falls short by more. The target for a year between "
     "two set targets (or between the baseline and the first target) is interpolated linearly."
 )

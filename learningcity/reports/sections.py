@@ -388,7 +388,7 @@ def indicators_section(scope: Scope) -> Section:
     # City roll-up, indicator by indicator.
     def unit_of(indicator) -> str:
         if indicator.unit == Unit.YES_NO:
-            return _("% of districts answering yes")
+            return _("Share of districts answering yes (%)")
         return str(indicator.get_unit_display())
 
     def places(indicator) -> str:
@@ -682,8 +682,8 @@ def clc_section(scope: Scope) -> Section:
                     _("Centres"),
                     _("Model centres"),
                     _("Reports sent in"),
-                    _("% reporting"),
-                    _("% using IT"),
+                    _("Share reporting (%)"),
+                    _("Share using IT (%)"),
                     _("Participants"),
                     _("Classes"),
                     _("Funding (VND)"),

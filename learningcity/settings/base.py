@@ -283,3 +283,41 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Periodic reports (learningcity.reports) ------------------------------------------------------
+# The language reports are written in (their letterhead is Vietnamese whatever this says).
+REPORTS_LANGUAGE = env("REPORTS_LANGUAGE", default=LANGUAGE_CODE)
+# A report queued or compiling for longer than this lost its job: a new request queues it again.
+REPORTS_STALE_AFTER = datetime.timedelta(minutes=env.int("REPORTS_STALE_MINUTES", default=30))
+# The issuer's texts in the DOCX (Decree 30/2020/NĐ-CP layout). "{district}" is the district's
+# name, "{district_upper}" the same in capitals.
+REPORTS_LETTERHEAD = {
+    "city": {
+        "superior": ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"],
+        "issuer": "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        "number": "Số: …/BC-SGDĐT",
+        "place": "Thành phố Hồ Chí Minh",
+        "signer": "GIÁM ĐỐC",
+        "signer_note": "(Ký, ghi rõ họ tên)",
+        "recipients": [
+            "Bộ Giáo dục và Đào tạo (để báo cáo)",
+            "Ủy ban nhân dân Thành phố (để báo cáo)",
+            "Ban Giám đốc Sở",
+            "Phòng Giáo dục và Đào tạo các quận, huyện, thành phố Thủ Đức",
+            "Lưu: VT",
+        ],
+    },
+    "district": {
+        "superior": ["ỦY BAN NHÂN DÂN", "{district_upper}"],
+        "issuer": "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "number": "Số: …/BC-PGDĐT",
+        "place": "{district}",
+        "signer": "TRƯỞNG PHÒNG",
+        "signer_note": "(Ký, ghi rõ họ tên)",
+        "recipients": [
+            "Sở Giáo dục và Đào tạo (để báo cáo)",
+            "Ủy ban nhân dân {district} (để báo cáo)",
+            "Lưu: VT",
+        ],
+    },
+}
