@@ -371,6 +371,20 @@ def _share_of_centres(district_ids, year: int, condition: Q) -> dict[int, Decima
     return {pk: percent(row["part"], row["n"]) for pk, row in rows.items()}
 
 
+def report_counts(*, district_ids: Iterable[int], year: int) -> dict[int, tuple[int, int]]:
+    """{district id: (centres whose report of ``year`` is accepted, centres)}."""
+    centres = Centre.objects.annotate(
+        report=FilteredRelation("reports", condition=Q(reports__year=year))
+    )
+    rows = _per_district(
+        district_ids,
+        centres,
+        n=Count("pk"),
+        part=Count("report", filter=Q(report__status=ACCEPTED)),
+    )
+    return {pk: (row["part"], row["n"]) for pk, row in rows.items()}
+
+
 def report_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
     """{district id: percent of its centres whose report of ``year`` is accepted}; None for a
     district without centres."""

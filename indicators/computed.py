@@ -1,13 +1,14 @@
 """Indicators the portal computes from its own data instead of asking districts.
 
-Each source takes district ids and a period and returns {district id: value} with one query.
-Apps below indicators are read through their selectors; the clc and awards sources join this
-table when those apps land.
+Each source takes district ids and a period and returns, with one query, {district id: value}
+or, for a ratio indicator, {district id: (numerator, denominator)}. Apps below indicators are
+read through their selectors.
 """
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from clc import selectors as clc
 from districts import selectors as districts
 from learningcity.models import ReportingPeriod
 
@@ -41,8 +42,26 @@ def interim_review_held(district_ids, period):
     )
 
 
+def clc_centres(district_ids, period):
+    counts = clc.centre_counts(district_ids=district_ids)
+    return {pk: Decimal(n) for pk, n in counts.items()}
+
+
+def clc_model_centres(district_ids, period):
+    counts = clc.model_centre_counts(district_ids=district_ids, as_of=period.end_date)
+    return {pk: Decimal(n) for pk, n in counts.items()}
+
+
+def clc_reports(district_ids, period):
+    counts = clc.report_counts(district_ids=district_ids, year=period.year)
+    return {pk: (Decimal(part), Decimal(whole)) for pk, (part, whole) in counts.items()}
+
+
 SOURCES: dict[str, Source] = {
     "committee_set_up": committee_set_up,
     "plan_issued": plan_issued,
     "interim_review_held": interim_review_held,
+    "clc_centres": clc_centres,
+    "clc_model_centres": clc_model_centres,
+    "clc_reports": clc_reports,
 }

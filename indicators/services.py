@@ -111,11 +111,18 @@ def computed_refresh(*, submission: Submission) -> int:
         source = SOURCES.get(value.indicator.computed)
         if source is None:
             continue
-        new = source([submission.district_id], submission.period)[submission.district_id]
-        if value.value != new:
-            value.value = new
+        result = source([submission.district_id], submission.period)[submission.district_id]
+        if isinstance(result, tuple) and not result[1]:  # a ratio over nothing: no value
+            fields = {"value": None, "numerator": None, "denominator": None}
+        elif isinstance(result, tuple):  # a ratio: (numerator, denominator)
+            fields = clean_entry(value.indicator, Entry(numerator=result[0], denominator=result[1]))
+        else:
+            fields = {"value": result}
+        if any(getattr(value, name) != new for name, new in fields.items()):
+            for name, new in fields.items():
+                setattr(value, name, new)
             changed.append(value)
-    Value.objects.bulk_update(changed, ["value"])
+    Value.objects.bulk_update(changed, ["value", "numerator", "denominator"])
     return len(changed)
 
 
@@ -235,7 +242,8 @@ def submission_submit(*, user, submission: Submission) -> Submission:
     """Send the values to the Department; every indicator must have a value."""
     computed_refresh(submission=submission)
     missing = list(
-        submission.values.filter(value__isnull=True)
+        # Computed values may be empty (a ratio over no centres); districts cannot fill them.
+        submission.values.filter(value__isnull=True, indicator__computed="")
         .order_by("indicator__area__group__order", "indicator__area__order", "indicator__order")
         .values_list("indicator__code", flat=True)
     )

@@ -1,24 +1,36 @@
 """Keep computed values of open submissions in step with the data they come from."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
+from clc.models import ActivityReport, Centre
 from districts.models import ImplementationPlan, InterimReview, SteeringCommittee
 
 from .models import Submission
 from .services import computed_refresh
 
-SOURCE_MODELS = (SteeringCommittee, ImplementationPlan, InterimReview)
+# Each source model, with how to find the district a row belongs to.
+SOURCES = {
+    SteeringCommittee: lambda row: row.district_id,
+    ImplementationPlan: lambda row: row.district_id,
+    InterimReview: lambda row: row.district_id,
+    Centre: lambda row: row.ward.parent_id,
+    ActivityReport: lambda row: row.centre.ward.parent_id,
+}
 
 
 def refresh_open_submissions(sender, instance, **kwargs) -> None:
+    district_id = SOURCES[sender](instance)
     for submission in Submission.objects.filter(
-        district_id=instance.district_id, status__in=Submission.EDITABLE
+        district_id=district_id, status__in=Submission.EDITABLE
     ):
         computed_refresh(submission=submission)
 
 
 def connect() -> None:
-    for model in SOURCE_MODELS:
-        post_save.connect(
-            refresh_open_submissions, sender=model, dispatch_uid=f"indicators-{model.__name__}"
-        )
+    for model in SOURCES:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                refresh_open_submissions,
+                sender=model,
+                dispatch_uid=f"indicators-{signal is post_save}-{model.__name__}",
+            )

@@ -42,10 +42,11 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    # In layer order, lowest first: demo data loads in this order too.
     "districts",
-    "indicators",
     "awards",
     "clc",
+    "indicators",
     "learningcity.reports",
 ]
 

@@ -1,0 +1,47 @@
+"""Indicators computed from the community learning centres, added when the clc app landed.
+
+Adding indicators is not a breaking change for approved submissions: their values keep their
+meaning, they simply have none for the new indicators.
+"""
+
+from django.db import migrations
+
+NEW = [
+    ("BB2", "BB2.4", "Số trung tâm học tập cộng đồng", "Community learning centres", "count",
+     "sum", "", "clc_centres"),
+    ("BB2", "BB2.5", "Số trung tâm học tập cộng đồng điểm", "Model community learning centres",
+     "count", "sum", "", "clc_model_centres"),
+    ("BB2", "BB2.6", "Tỷ lệ trung tâm học tập cộng đồng có báo cáo hoạt động năm được chấp nhận",
+     "Community learning centres whose yearly report is accepted", "percent", "weighted_mean",
+     "Tổng số trung tâm học tập cộng đồng", "clc_reports"),
+]
+
+
+def add(apps, schema_editor):
+    Framework = apps.get_model("indicators", "Framework")
+    Area = apps.get_model("indicators", "Area")
+    Indicator = apps.get_model("indicators", "Indicator")
+    framework = Framework.objects.filter(is_current=True).first()
+    if framework is None:
+        return
+    for area_code, code, name, name_en, unit, aggregation, denominator, computed in NEW:
+        area = Area.objects.get(group__framework=framework, code=area_code)
+        order = Indicator.objects.filter(area=area).count() + 1
+        Indicator.objects.get_or_create(
+            area=area,
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "unit": unit,
+                "aggregation": aggregation,
+                "denominator_label": denominator,
+                "computed": computed,
+                "order": order,
+            },
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("indicators", "0002_load_framework")]
+    operations = [migrations.RunPython(add, migrations.RunPython.noop)]
