@@ -8,6 +8,7 @@ read through their selectors.
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from awards import selectors as awards
 from clc import selectors as clc
 from districts import selectors as districts
 from learningcity.models import ReportingPeriod
@@ -57,6 +58,16 @@ def clc_reports(district_ids, period):
     return {pk: (Decimal(part), Decimal(whole)) for pk, (part, whole) in counts.items()}
 
 
+def dossiers_received(district_ids, period):
+    counts = awards.dossier_counts(district_ids=district_ids, year=period.year)
+    return {pk: Decimal(received) for pk, (received, _awarded) in counts.items()}
+
+
+def dossiers_awarded(district_ids, period):
+    counts = awards.dossier_counts(district_ids=district_ids, year=period.year)
+    return {pk: Decimal(awarded) for pk, (_received, awarded) in counts.items()}
+
+
 SOURCES: dict[str, Source] = {
     "committee_set_up": committee_set_up,
     "plan_issued": plan_issued,
@@ -64,4 +75,6 @@ SOURCES: dict[str, Source] = {
     "clc_centres": clc_centres,
     "clc_model_centres": clc_model_centres,
     "clc_reports": clc_reports,
+    "dossiers_received": dossiers_received,
+    "dossiers_awarded": dossiers_awarded,
 }

@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from awards.models import Dossier
 from clc.models import ActivityReport, Centre
 from districts.models import ImplementationPlan, InterimReview, SteeringCommittee
 
@@ -15,6 +16,7 @@ SOURCES = {
     InterimReview: lambda row: row.district_id,
     Centre: lambda row: row.ward.parent_id,
     ActivityReport: lambda row: row.centre.ward.parent_id,
+    Dossier: lambda row: row.district_id,
 }
 
 

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("learningcity.web_urls")),
     path("districts/", include("districts.urls")),
     path("clc/", include("clc.urls")),
+    path("awards/", include("awards.urls")),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("learningcity.reports.urls")),
     path("api/", include("learningcity.api.urls")),

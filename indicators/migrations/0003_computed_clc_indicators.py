@@ -1,4 +1,5 @@
-"""Indicators computed from the community learning centres, added when the clc app landed.
+"""Indicators computed from the community learning centres and the award dossiers, added when
+the clc and awards apps landed.
 
 Adding indicators is not a breaking change for approved submissions: their values keep their
 meaning, they simply have none for the new indicators.
@@ -14,6 +15,12 @@ NEW = [
     ("BB2", "BB2.6", "Tỷ lệ trung tâm học tập cộng đồng có báo cáo hoạt động năm được chấp nhận",
      "Community learning centres whose yearly report is accepted", "percent", "weighted_mean",
      "Tổng số trung tâm học tập cộng đồng", "clc_reports"),
+    ("BB6", "BB6.3", "Số hồ sơ đề nghị khen thưởng được tiếp nhận trong đợt thi đua của năm",
+     "Award nomination dossiers received in the year's round", "count", "sum", "",
+     "dossiers_received"),
+    ("BB6", "BB6.4", "Số hồ sơ được khen thưởng trong đợt thi đua của năm",
+     "Award nomination dossiers granted in the year's round", "count", "sum", "",
+     "dossiers_awarded"),
 ]
 
 

@@ -6,6 +6,7 @@ from .views import public
 urlpatterns = [
     path("v1/", include("districts.api.urls")),
     path("v1/", include("clc.api.urls")),
+    path("v1/", include("awards.api.urls")),
     path("v1/", include("indicators.api.urls")),
     path("v1/", include("learningcity.reports.api.urls")),
     path("schema/", public(SpectacularAPIView).as_view(), name="api-schema"),

@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "districts.choices.TaskStatus",
         "ReviewStatusEnum": "districts.choices.ReviewStatus",
         "UnitKindEnum": "districts.choices.Kind",
+        "DossierStatusEnum": "awards.choices.DossierStatus",
+        "AttachmentKindEnum": "awards.choices.AttachmentKind",
     },
 }
 
@@ -284,6 +286,13 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Awards --------------------------------------------------------------------------------------
+# The council recommends a dossier when its "for" votes are MORE than this share of the votes cast
+# (for + against + abstentions): 0.5 is a strict majority; for two thirds set 0.6667.
+AWARDS_RECOMMEND_THRESHOLD = env.float("AWARDS_RECOMMEND_THRESHOLD", default=0.5)
+# Public comments on posted nominees, per visitor address (django-ratelimit's syntax).
+AWARDS_COMMENT_RATE = env("AWARDS_COMMENT_RATE", default="5/h")
 
 # --- Periodic reports (learningcity.reports) ------------------------------------------------------
 # The language reports are written in (their letterhead is Vietnamese whatever this says).

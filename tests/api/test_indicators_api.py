@@ -98,7 +98,7 @@ def ok(response, code: int = 200) -> dict:
 def test_indicators_of_the_current_framework(client_for, api_consumer):
     client = client_for(api_consumer)
     body = ok(client.get(f"{API}/indicators/"))
-    assert body["count"] == 28
+    assert body["count"] == 30
     rows = by_code(body["results"])
     assert list(rows)[:2] == ["WB1.1", "WB1.2"]
     assert rows["BB4.1"] == {
@@ -156,7 +156,7 @@ def test_full_flow_with_return_fix_approval_and_revision(
     opened = ok(officer.post(f"{API}/submissions/", {"district": "760", "period": "2025"}), 201)
     assert opened["status"] == "draft" and opened["revision"] == 1
     assert opened["district"] == {"code": "760", "name": "Quận 1"} and opened["period"] == "2025"
-    assert len(opened["values"]) == 28
+    assert len(opened["values"]) == 30
     assert {v["indicator"] for v in opened["values"] if v["computed"]} == {
         "FC1.1",
         "FC1.2",
@@ -164,6 +164,8 @@ def test_full_flow_with_return_fix_approval_and_revision(
         "BB2.4",
         "BB2.5",
         "BB2.6",
+        "BB6.3",
+        "BB6.4",
     }
     again = ok(officer.post(f"{API}/submissions/", {"district": "760", "period": "2025"}), 200)
     assert again["id"] == opened["id"]
@@ -500,7 +502,7 @@ def two_approved(admin_user, district_1, district_3, year_2025, hcmc):
 def test_city_rollup_computed_by_hand(client_for, api_consumer, two_approved):
     body = status_of(client_for(api_consumer), period="2025")
     rows = by_code(body["indicators"])
-    assert len(rows) == 28 and body["district"] is None
+    assert len(rows) == 30 and body["district"] is None
     assert body["completeness"] == {"districts": 22, "started": 3, "submitted": 3, "approved": 2}
     assert body["status_rule"].startswith("Đạt tiến độ")  # the rule, in the user's language
 

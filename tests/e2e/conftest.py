@@ -74,5 +74,6 @@ def log_in(page, username: str, password: str = "HocTap@2024") -> None:
 
 
 def log_out(page) -> None:
+    page.click("#user-menu")
     page.click("header button:has-text('Đăng xuất'), header button:has-text('Log out')")
     page.wait_for_url("**/accounts/login/")

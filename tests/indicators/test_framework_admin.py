@@ -147,7 +147,7 @@ def test_the_export_is_one_flat_sheet_with_natural_keys(framework):
     assert sheet.title == "Bộ chỉ số"
     assert [cell.value for cell in sheet[1]] == COLUMNS == FrameworkResource.column_names()
     rows = {row[4]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 28
+    assert len(rows) == 30
     assert rows["WB1.2"][:5] == (
         "WB",
         "Lợi ích rộng lớn của xây dựng thành phố học tập",
@@ -171,7 +171,7 @@ def test_export_then_import_leaves_the_framework_equal(admin_user, framework):
     before = snapshot(framework)
     result = import_xlsx(export_xlsx(), admin_user)
     assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["update"] == 28 and result.totals["new"] == 0
+    assert result.totals["update"] == 30 and result.totals["new"] == 0
     assert snapshot(framework) == before
 
 
@@ -201,7 +201,7 @@ def test_an_import_creates_and_updates_by_code(admin_user, framework):
     before = snapshot(framework)
     preview = import_xlsx(content, admin_user, dry_run=True)
     assert not preview.has_errors() and not preview.has_validation_errors(), row_errors(preview)
-    assert preview.totals["new"] == 1 and preview.totals["update"] == 28
+    assert preview.totals["new"] == 1 and preview.totals["update"] == 30
     assert snapshot(framework) == before  # a dry run writes nothing
 
     import_xlsx(content, admin_user)
@@ -238,12 +238,12 @@ def test_bad_rows_reject_the_whole_file_with_their_rows(admin_user, framework):
     before = snapshot(framework)
     result = import_xlsx(content, admin_user)
     errors = row_errors(result)
-    assert sorted(errors) == [6, 7, 8, 9, 30]  # WB3.1, BB1.1, BB1.2, BB2.1, the repeated code
+    assert sorted(errors) == [6, 7, 8, 9, 32]  # WB3.1, BB1.1, BB1.2, BB2.1, the repeated code
     assert "metres" in errors[6]["Đơn vị tính"][0]
     assert "year:target" in errors[7]["Chỉ tiêu"][0]
     assert errors[8][NON_FIELD_ERRORS] == ["Only a yes/no indicator rolls up as a share of yes."]
     assert "weather" in errors[9]["Tự tính từ"][0]
-    assert errors[30]["Mã chỉ số"] == ["The code WB2.2 is already on row 5."]
+    assert errors[32]["Mã chỉ số"] == ["The code WB2.2 is already on row 5."]
     assert snapshot(framework) == before
 
 
@@ -254,7 +254,7 @@ def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers(admin_user, fr
     workbook.save(buffer)
     result = import_xlsx(buffer.getvalue(), admin_user, dry_run=True)
     assert list(row_errors(result)) == [8]
-    assert result.totals["update"] == 27 and result.totals["invalid"] == 1
+    assert result.totals["update"] == 29 and result.totals["invalid"] == 1
 
 
 def test_a_file_with_other_columns_is_refused(admin_user, framework):
@@ -295,11 +295,11 @@ def test_a_used_framework_refuses_a_unit_change_by_import(
     )
     result = import_xlsx(content, admin_user)
     errors = row_errors(result)
-    assert sorted(errors) == [5, 30]
+    assert sorted(errors) == [5, 32]
     assert errors[5][NON_FIELD_ERRORS] == [
         "Approved data uses this framework version, so unit cannot change. " + LOCKED_MESSAGE
     ]
-    assert LOCKED_MESSAGE in errors[30][NON_FIELD_ERRORS][0]
+    assert LOCKED_MESSAGE in errors[32][NON_FIELD_ERRORS][0]
     assert snapshot(framework) == before  # not even the harmless rename
 
     # Names and targets do not change the meaning: they may still be corrected.
@@ -322,7 +322,7 @@ def test_a_new_version_copies_the_framework_and_becomes_current(
     assert (new.name, new.version) == (framework.name, "2025.1")
     assert new.groups.count() == 3
     assert Area.objects.filter(group__framework=new).count() == 12
-    assert Indicator.objects.filter(area__group__framework=new).count() == 28
+    assert Indicator.objects.filter(area__group__framework=new).count() == 30
     assert snapshot(new) == before  # a faithful copy, targets included
     assert (
         len(before["targets"])
@@ -532,7 +532,7 @@ def test_the_admin_action_creates_a_new_version(client, admin_user, framework):
     assert "Version 2026.1 was created" in response.content.decode()
     new = Framework.objects.get(is_current=True)
     assert new.version == "2026.1"
-    assert Indicator.objects.filter(area__group__framework=new).count() == 28
+    assert Indicator.objects.filter(area__group__framework=new).count() == 30
 
     response = client.post(
         "/admin/indicators/framework/",
@@ -563,7 +563,7 @@ def test_the_admin_exports_and_imports_the_framework(client, admin_user, framewo
     content = b"".join(response.streaming_content) if response.streaming else response.content
     sheet = load_workbook(io.BytesIO(content)).active
     assert [cell.value for cell in sheet[1]] == COLUMNS
-    assert sheet.max_row == 29
+    assert sheet.max_row == 31
 
     changed = edit(content, {"WB2.2": {"Tên chỉ số (tiếng Anh)": "Through the admin"}})
     upload = SimpleUploadedFile("bo-chi-so.xlsx", changed)

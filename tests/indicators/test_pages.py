@@ -339,7 +339,7 @@ def test_dashboard_compare_and_detail_show_approved_values(
     export = client.get("/indicators/", {"period": "2025", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 28
+    assert len(rows) == 30
     assert rows["WB2.2"][5] == 1200 and rows["WB2.2"][8] == 1
     assert rows["WB1.1"][5] == 50 and rows["WB1.1"][6] == 40
 

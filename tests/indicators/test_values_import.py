@@ -94,7 +94,7 @@ def test_the_template_lists_the_framework_with_a_guide(submission):
     assert [s.title for s in sheets] == ["Chỉ số", "Hướng dẫn"]
     workbook, sheet, rows = template(submission)
     assert [c.value for c in sheet[1]] == COLUMNS
-    assert list(rows) == framework_codes() and len(rows) == 28
+    assert list(rows) == framework_codes() and len(rows) == 30
     fc11 = [c.value for c in sheet[rows["FC1.1"]]]
     assert fc11[2] == "có/không (tự tính)" and fc11[3] == 0  # computed, shown, ignored
     bb41 = [c.value for c in sheet[rows["BB4.1"]]]
@@ -133,7 +133,7 @@ def test_the_filled_template_is_previewed_then_imported(officer_1, submission):
     )
     assert preview.is_valid, (preview.errors, preview.file_errors)
     assert preview.written == 0
-    assert len(preview.rows) == 22  # 28 less the 6 computed ones
+    assert len(preview.rows) == 22  # 30 less the 8 computed ones
     wb22 = next(row for row in preview.rows if row["code"] == "WB2.2")
     assert wb22 == {
         "row": rows["WB2.2"],

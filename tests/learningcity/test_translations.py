@@ -5,6 +5,7 @@ check needs no system gettext.
 """
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,18 @@ def test_the_check_sees_template_and_python_strings():
     assert "Programme overview" in found  # a template
     assert "District officer" in found  # a TextChoices label
     assert "%(counter)s commune-level unit" in found  # a blocktranslate plural
+
+
+def test_translations_keep_their_placeholders(catalogue):
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+    wrong = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = sorted(set(placeholder.findall(ids[-1])))
+        for string in strings:
+            if string and sorted(set(placeholder.findall(string))) != expected:
+                wrong.append(f"{ids[0]!r} -> {string!r}")
+    assert not wrong, "Placeholders differ:\n" + "\n".join(wrong)

@@ -1,0 +1,70 @@
+import django_filters
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from districts.selectors import portal_district_list
+from learningcity.forms import PortalForm
+
+from .choices import DossierStatus, NomineeKind
+from .models import Dossier, FieldOfActivity, Round
+from .selectors import dossier_search
+
+
+class CodeChoiceField(ModelChoiceField):
+    def to_python(self, value):
+        # A NUL character names nothing, and PostgreSQL refuses to even compare it.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeChoiceField
+
+
+class DossierFilterSet(django_filters.FilterSet):
+    """Shared by the dossier list page, its export and the API."""
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Search"),
+        help_text=_("Dossier code or nominee, ignoring case and diacritics."),
+    )
+    round = django_filters.ModelChoiceFilter(
+        queryset=Round.objects.order_by("-year"),
+        label=_("Round"),
+        empty_label=_("All rounds"),
+        help_text=_("Id of the round."),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=DossierStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="nominee_kind",
+        choices=NomineeKind.choices,
+        label=_("Nominee kind"),
+        empty_label=_("All kinds"),
+    )
+    district = CodeChoiceFilter(
+        queryset=portal_district_list(),
+        to_field_name="code",
+        label=_("District"),
+        empty_label=_("All districts"),
+        help_text=_("GSO code of the district."),
+    )
+    field = CodeChoiceFilter(
+        queryset=FieldOfActivity.objects.order_by("order", "code"),
+        to_field_name="code",
+        label=_("Field of activity"),
+        empty_label=_("All fields"),
+        help_text=_("Code of the field of activity."),
+    )
+
+    class Meta:
+        model = Dossier
+        fields = ["q", "round", "status", "kind", "district", "field"]
+        form = PortalForm
+
+    def filter_q(self, queryset, name, value):
+        return dossier_search(queryset, value)
