@@ -16,8 +16,9 @@ from awards.models import (
     Round,
     VoteTally,
 )
-from districts.api.serializers import DistrictCodeField, InputSerializer, UnitBriefSerializer
+from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
+from learningcity.api.serializers import InputSerializer
 
 
 class NulSafeSlugMixin:

@@ -17,8 +17,7 @@ from awards.models import (
     FieldOfActivity,
     ReviewOpinion,
 )
-from districts.api.views import ScopedServiceViewSet, responses
-from learningcity.api.views import ScopedReadOnlyViewSet
+from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.permissions import Action, restrict
 
 from .serializers import (

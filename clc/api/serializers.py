@@ -9,8 +9,9 @@ from rest_framework import serializers
 from clc import selectors
 from clc.choices import ActivityReportStatus, CentreStatus, LearningTopic
 from clc.models import ActivityReport, Centre, Evaluation, EvaluationScore, ReportTopic
-from districts.api.serializers import DistrictCodeField, InputSerializer, UnitBriefSerializer
+from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
+from learningcity.api.serializers import InputSerializer
 
 VERSION_HELP = "The version the client last read; a stale one is refused with 409."
 

@@ -9,8 +9,7 @@ from clc import selectors, services
 from clc.choices import IT_TARGET_PERCENT, ActivityReportStatus, CentreStatus
 from clc.filters import ActivityReportFilterSet, CentreFilterSet, EvaluationFilterSet
 from clc.models import ActivityReport, Criterion, Evaluation, RatingBand
-from districts.api.views import ScopedServiceViewSet, responses
-from learningcity.api.views import ScopedReadOnlyViewSet
+from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.permissions import Action, reach, restrict
 

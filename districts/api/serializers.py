@@ -12,6 +12,7 @@ from districts.models import (
     KeyTaskProgress,
     SteeringCommittee,
 )
+from learningcity.api.serializers import InputSerializer, PeriodCodeField
 from learningcity.models import ReportingPeriod
 
 
@@ -53,21 +54,6 @@ class DistrictCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", selectors.portal_district_list())
         super().__init__(slug_field="code", **kwargs)
-
-
-class PeriodCodeField(serializers.SlugRelatedField):
-    """A reporting period, named by its code ("2025", "2025-H1", "2025-Q3", "2025-M07")."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", ReportingPeriod.objects.all())
-        super().__init__(slug_field="code", **kwargs)
-
-
-class InputSerializer(serializers.ModelSerializer):
-    """Checks a request's shape against the model's fields for a service; never saved."""
-
-    def save(self, **kwargs):
-        raise NotImplementedError("Input serializers are not saved: call the service.")
 
 
 class CommitteeMemberSerializer(serializers.ModelSerializer):
@@ -333,11 +319,3 @@ class ReviewBoardSerializer(serializers.Serializer):
     period = serializers.CharField(source="period.code")
     totals = ReviewBoardTotalsSerializer()
     rows = ReviewBoardRowSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.ListField(child=serializers.CharField())

@@ -1,6 +1,5 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +24,7 @@ from districts.models import (
     KeyTaskProgress,
     SteeringCommittee,
 )
-from learningcity.api.views import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.permissions import Action, reach, restrict
 
@@ -36,9 +35,7 @@ from .serializers import (
     CommitteeMemberUpdateInputSerializer,
     CommitteeSerializer,
     CommitteeUpdateInputSerializer,
-    ConflictSerializer,
     DistrictSerializer,
-    ErrorSerializer,
     InterimReviewInputSerializer,
     InterimReviewSerializer,
     InterimReviewUpdateInputSerializer,
@@ -83,40 +80,6 @@ class WardViewSet(ScopedReadOnlyViewSet):
 # ScopedViewSetMixin); creating data for another district answers 403 (the service's check).
 
 PROGRAMME = ["Programme"]
-ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: messages by field."),
-    403: OpenApiResponse(ErrorSerializer, description="The user may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="No such row within the user's scope."),
-    409: OpenApiResponse(
-        ConflictSerializer,
-        description="The row changed since it was read (stale version) or is in the wrong state.",
-    ),
-}
-
-
-def responses(success: dict, *errors: int) -> dict:
-    return {**success, **{code: ERRORS[code] for code in errors}}
-
-
-class ScopedServiceViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Scoped list and retrieve; the subclass adds the writes it offers, each a service call.
-
-    Only PATCH updates are offered (``partial_update``), so PUT answers 405.
-    """
-
-    def validated(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def answer(self, obj, status_code: int = status.HTTP_200_OK) -> Response:
-        """``obj`` after a service call, re-read with the list's joins and prefetches."""
-        obj = self.queryset.get(pk=obj.pk)
-        return Response(self.get_serializer(obj).data, status=status_code)
 
 
 @extend_schema_view(

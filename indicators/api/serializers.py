@@ -4,7 +4,8 @@ from drf_spectacular.plumbing import build_choice_description_list
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from districts.api.serializers import DistrictCodeField, PeriodCodeField, UnitBriefSerializer
+from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
+from learningcity.api.serializers import PeriodCodeField
 from learningcity.models import ReportingPeriod
 
 from ..choices import Aggregation, Direction, Status, SubmissionStatus, Unit

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts import selectors as district_selectors
-from districts.api.views import ScopedServiceViewSet, responses
-from learningcity.api.views import ScopedReadOnlyViewSet
+from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, reach, restrict

@@ -1,7 +1,12 @@
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.response import Response
 
 from learningcity.permissions import Action, restrict
+
+from .serializers import ErrorSerializer
 
 
 class ScopedViewSetMixin:
@@ -25,3 +30,39 @@ def public(view_class):
     DRF views already bypass LoginRequiredMiddleware: they authenticate on their own.
     """
     return type(view_class.__name__, (view_class,), {"permission_classes": [AllowAny]})
+
+
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: messages by field."),
+    403: OpenApiResponse(ErrorSerializer, description="The user may not do this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such row within the user's scope."),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The row changed since it was read (stale version) or is in the wrong state.",
+    ),
+}
+
+
+def responses(success: dict, *errors: int) -> dict:
+    return {**success, **{code: ERRORS[code] for code in errors}}
+
+
+class ScopedServiceViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Scoped list and retrieve; the subclass adds the writes it offers, each a service call.
+
+    Only PATCH updates are offered (``partial_update``), so PUT answers 405.
+    """
+
+    def validated(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def answer(self, obj, status_code: int = status.HTTP_200_OK) -> Response:
+        """``obj`` after a service call, re-read with the list's joins and prefetches."""
+        obj = self.queryset.get(pk=obj.pk)
+        return Response(self.get_serializer(obj).data, status=status_code)

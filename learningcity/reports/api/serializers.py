@@ -2,7 +2,8 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from districts.api.serializers import DistrictCodeField, PeriodCodeField, UnitBriefSerializer
+from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
+from learningcity.api.serializers import PeriodCodeField
 
 from ..choices import ReportKind, ReportStatus
 from ..models import Report

@@ -4,7 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from districts.api.serializers import ErrorSerializer
+from learningcity.api.serializers import ErrorSerializer
 from learningcity.choices import Role
 from learningcity.xlsx import XLSX_CONTENT_TYPE
 
