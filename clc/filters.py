@@ -2,6 +2,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from learningcity.filters import WholeNumberFilter
+
 from .choices import ActivityReportStatus, CentreStatus
 from .models import ActivityReport, Centre, Evaluation, model_at
 from .selectors import centre_search
@@ -46,10 +48,8 @@ class CentreYearFilterSet(django_filters.FilterSet):
         label=_("District"),
         help_text=_("GSO code of the district."),
     )
-    centre = django_filters.NumberFilter(
-        field_name="centre_id", label=_("Centre"), help_text=_("Centre id.")
-    )
-    year = django_filters.NumberFilter(label=_("Year"))
+    centre = WholeNumberFilter(field_name="centre_id", label=_("Centre"), help_text=_("Centre id."))
+    year = WholeNumberFilter(label=_("Year"))
 
 
 class ActivityReportFilterSet(CentreYearFilterSet):

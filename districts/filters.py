@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from learningcity.filters import WholeNumberFilter
+
 from .choices import ReviewStatus, TaskStatus
 from .models import (
     CommitteeMember,
@@ -73,7 +75,7 @@ class PlanFilterSet(DecisionFilterSet):
 
 
 class CommitteeMemberFilterSet(django_filters.FilterSet):
-    committee = django_filters.NumberFilter(
+    committee = WholeNumberFilter(
         field_name="committee_id", label=_("Steering committee"), help_text=_("Committee id.")
     )
     district = django_filters.CharFilter(
@@ -88,7 +90,7 @@ class CommitteeMemberFilterSet(django_filters.FilterSet):
 
 
 class KeyTaskFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
+    year = WholeNumberFilter(
         method="filter_year", label=_("Year"), help_text=_("Only the tasks that apply that year.")
     )
 

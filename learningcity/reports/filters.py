@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from learningcity.filters import WholeNumberFilter
+
 from .choices import ReportKind, ReportStatus
 from .models import Report
 
@@ -11,7 +13,7 @@ class ReportFilterSet(django_filters.FilterSet):
     """Shared by the archive page and the API."""
 
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("Kind"))
-    year = django_filters.NumberFilter(
+    year = WholeNumberFilter(
         field_name="period__year",
         label=_("Year"),
         help_text=_("Year of the report's period (a UNESCO report: its last year)."),

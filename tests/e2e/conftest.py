@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.reference_data import reseed
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM is called from
@@ -40,6 +42,7 @@ def browser():
 @pytest.fixture
 def demo(transactional_db):
     """The demo data set, as `make run` loads it."""
+    reseed()  # a transactional test before this one may have emptied the tables
     call_command("load_admin_units", stdout=io.StringIO())
     call_command("load_demo_data", stdout=io.StringIO())
 

@@ -122,3 +122,16 @@ def test_the_console_log_handler_redacts():
 def test_null_characters_in_the_query_string_are_refused(client, officer_1, hcmc, url):
     client.force_login(officer_1)
     assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/clc-evaluations/?centre=-1.2262192577111553e%2B59",
+        "/api/v1/committee-members/?committee=99999999999999999999",
+        "/api/v1/reports/?year=1.5",
+    ],
+)
+def test_numbers_out_of_range_in_filters_are_a_client_error(client, admin_user, url):
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 400

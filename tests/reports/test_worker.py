@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from districts.models import SteeringCommittee
+from tests.reference_data import reseed
 
 pytestmark = pytest.mark.integration
 
@@ -64,6 +65,7 @@ def download(client, url: str) -> io.BytesIO:
 
 
 def test_a_real_worker_compiles_the_2024_yearly_report(report_worker, hcmc, reviewer):
+    reseed()  # an earlier transactional test may have emptied the reference tables
     call_command("load_demo_data", stdout=io.StringIO())
     client = APIClient()
     client.force_authenticate(reviewer)
