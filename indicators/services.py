@@ -6,14 +6,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, ensure_may_change_unit, restrict
+from learningcity.permissions import Action, ensure_allowed, ensure_may_change_unit, restrict
 from learningcity.workflow import ConflictError, check_version, transition
 
 from .choices import SubmissionStatus, Unit
 from .computed import SOURCES
-from .models import Framework, Indicator, Submission, Value
+from .models import Area, Framework, Indicator, IndicatorGroup, Submission, Target, Value
 
 # Upper bound per unit; None means no bound beyond the database column.
 UNIT_LIMITS = {
@@ -305,12 +306,6 @@ def submission_return(
 def framework_new_version(*, user, framework: Framework, version: str) -> Framework:
     """A copy of ``framework`` (groups, areas, indicators, targets) as version ``version``, made
     the current one. The old version stays, with the submissions that use it."""
-    from simple_history.utils import bulk_create_with_history
-
-    from learningcity.permissions import ensure_allowed
-
-    from .models import Area, IndicatorGroup, Target
-
     ensure_allowed(user, framework, Action.CHANGE)
     version = (version or "").strip()
     if Framework.objects.filter(name=framework.name, version=version).exists():

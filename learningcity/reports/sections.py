@@ -7,18 +7,18 @@ failing.
 """
 
 import datetime
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
-from django.db import connection
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from awards import selectors as awards
+from clc import selectors as clc
+from clc.choices import FundingSource, LearningTopic, Participants
 from districts import selectors as districts
 from districts.choices import ReviewStatus, TaskStatus
 from districts.models import AdministrativeUnit
@@ -103,21 +103,6 @@ TITLES: dict[str, Promise] = {
 def build(key: str, scope: Scope) -> Section:
     """The section ``key`` of a report covering ``scope`` (looked up at call time)."""
     return globals()[f"{key}_section"](scope)
-
-
-def _app_module(module: str, app_label: str, model: str, names: tuple[str, ...]):
-    """The selectors ``module`` if its app is installed, migrated and offers ``names``; else None
-    (the section then says there is no data yet)."""
-    try:
-        table = apps.get_model(app_label, model)._meta.db_table
-        loaded = importlib.import_module(module)
-    except (LookupError, ModuleNotFoundError):
-        return None
-    if not all(hasattr(loaded, name) for name in names):
-        return None
-    if table not in connection.introspection.table_names():
-        return None  # the app's migrations have not run here
-    return loaded
 
 
 def _rounded(value, places: str = "0.1"):
@@ -504,10 +489,6 @@ def _kind_sentence(rows, attribute: str) -> str:
 
 def awards_section(scope: Scope) -> Section:
     section = Section(key="awards", title=str(TITLES["awards"]))
-    awards = _app_module("awards.selectors", "awards", "Round", ("rounds", "round_stats"))
-    if awards is None:
-        section.no_data = _("There are no award data yet: the awards app is not in use.")
-        return section
     first_year = scope.years[0].year if scope.years else scope.period.year
     rounds = list(awards.rounds().filter(year__gte=first_year, year__lte=scope.period.year))
     if not rounds:
@@ -582,14 +563,6 @@ def awards_section(scope: Scope) -> Section:
 
 def clc_section(scope: Scope) -> Section:
     section = Section(key="clc", title=str(TITLES["clc"]))
-    clc = _app_module("clc.selectors", "clc", "Centre", ("clc_rollup",))
-    if clc is None:
-        section.no_data = _(
-            "There are no community learning centre data yet: the CLC app is not in use."
-        )
-        return section
-    from clc.choices import FundingSource, LearningTopic, Participants
-
     first_year = scope.years[0].year if scope.years else scope.period.year
     rollups = [
         clc.clc_rollup(year=year, district=scope.district)
