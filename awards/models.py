@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from learningcity.fields import NormalizedCharField, NormalizedTextField, SearchKeyField
+from learningcity.models import Bilingual
 from learningcity.permissions import Action, ScopedQuerySet
 from learningcity.text import search_key
 from learningcity.uploads import validate_document
@@ -28,21 +28,6 @@ from .choices import (
 )
 
 # --- Reference data: maintained by the Department administrator in the admin ----------------------
-
-
-class Bilingual(models.Model):
-    name = NormalizedCharField(_("name (Vietnamese)"), max_length=300)
-    name_en = NormalizedCharField(_("name (English)"), max_length=300, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class CommendationFormQuerySet(models.QuerySet):

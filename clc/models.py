@@ -13,11 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from learningcity.fields import NormalizedCharField, NormalizedTextField, SearchKeyField
+from learningcity.models import Bilingual
 from learningcity.permissions import ScopedQuerySet
 
 from .choices import ActivityReportStatus, CentreStatus, FundingSource, LearningTopic, Participants
@@ -42,23 +42,6 @@ def _not_in_future(value: datetime.date | None, field: str, errors: dict) -> Non
         errors[field] = _("The date cannot be in the future.")
     elif value and value < EARLIEST_DATE:
         errors[field] = _("The date must be 01/01/1990 or later.")
-
-
-class Bilingual(models.Model):
-    """A name in Vietnamese and English; pages show the one of the active language."""
-
-    name = NormalizedCharField(_("name (Vietnamese)"), max_length=200)
-    name_en = NormalizedCharField(_("name (English)"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 # --- Reference data: the evaluation scale and criteria ------------------------------------------

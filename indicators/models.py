@@ -4,28 +4,14 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from learningcity.fields import NormalizedCharField, NormalizedTextField
+from learningcity.models import Bilingual
 from learningcity.uploads import validate_document
 
 from .choices import Aggregation, Direction, SubmissionStatus, Unit
-
-
-class Bilingual(models.Model):
-    """A name in Vietnamese and English; pages show the one of the active language."""
-
-    name = NormalizedCharField(_("name (Vietnamese)"), max_length=300)
-    name_en = NormalizedCharField(_("name (English)"), max_length=300, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class Framework(models.Model):

@@ -5,13 +5,30 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import PeriodKind, Role
 from .fields import NormalizedCharField
 from .permissions import ScopedQuerySet
+
+
+class Bilingual(models.Model):
+    """A name in Vietnamese and English; pages show the one of the active language."""
+
+    name = NormalizedCharField(_("name (Vietnamese)"), max_length=300)
+    name_en = NormalizedCharField(_("name (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class PortalUserManager(UserManager.from_queryset(ScopedQuerySet)):
