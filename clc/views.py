@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django.views.generic import ListView
 
 from districts.selectors import portal_district_list
 from learningcity.choices import Role
-from learningcity.forms import run_service
+from learningcity.forms import run_service, run_step
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.xlsx import xlsx_response
 
@@ -363,11 +363,11 @@ def report_detail(request, pk: int):
 @require_POST
 def report_submit(request, pk: int):
     report = get_object_or_404(_visible_reports(request.user), pk=pk)
-    try:
-        services.report_submit(user=request.user, report=report)
-        messages.success(request, _("The report was submitted to the district office."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_step(
+        request,
+        lambda: services.report_submit(user=request.user, report=report),
+        _("The report was submitted to the district office."),
+    )
     return redirect("clc:report", pk=report.pk)
 
 
@@ -377,15 +377,11 @@ def report_decide(request, pk: int):
     form = ReportDecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    try:
-        if request.POST.get("decision") == "return":
-            services.report_return(user=request.user, report=report, comment=comment)
-            messages.success(request, _("The report was returned to the centre."))
-        else:
-            services.report_accept(user=request.user, report=report, comment=comment)
-            messages.success(request, _("The report was accepted."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if request.POST.get("decision") == "return":
+        step, success = services.report_return, _("The report was returned to the centre.")
+    else:
+        step, success = services.report_accept, _("The report was accepted.")
+    run_step(request, lambda: step(user=request.user, report=report, comment=comment), success)
     return redirect("clc:report", pk=report.pk)
 
 

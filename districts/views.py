@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from learningcity.choices import Role
-from learningcity.forms import run_service
+from learningcity.forms import run_service, run_step
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.xlsx import Sheet, xlsx_response
@@ -455,11 +455,11 @@ def review_detail(request, pk: int):
 @require_POST
 def review_submit(request, pk: int):
     review = get_object_or_404(_visible_reviews(request.user), pk=pk)
-    try:
-        services.review_submit(user=request.user, review=review)
-        messages.success(request, _("The review was submitted to the Department."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_step(
+        request,
+        lambda: services.review_submit(user=request.user, review=review),
+        _("The review was submitted to the Department."),
+    )
     return redirect("districts:review", pk=review.pk)
 
 
@@ -469,15 +469,11 @@ def review_decide(request, pk: int):
     form = ReviewDecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    try:
-        if request.POST.get("decision") == "return":
-            services.review_return(user=request.user, review=review, comment=comment)
-            messages.success(request, _("The review was returned to the district."))
-        else:
-            services.review_acknowledge(user=request.user, review=review, comment=comment)
-            messages.success(request, _("The review was acknowledged."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if request.POST.get("decision") == "return":
+        step, success = services.review_return, _("The review was returned to the district.")
+    else:
+        step, success = services.review_acknowledge, _("The review was acknowledged.")
+    run_step(request, lambda: step(user=request.user, review=review, comment=comment), success)
     return redirect("districts:review", pk=review.pk)
 
 

@@ -1,6 +1,7 @@
 """Shared form plumbing: Bootstrap rendering and service errors shown next to their fields."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
 
@@ -58,3 +59,14 @@ def run_service(form: PortalForm, service, **extra) -> object | None:
     except ValidationError as error:
         form.apply_service_error(error)
         return None
+
+
+def run_step(request, step, success: str) -> bool:
+    """Run a workflow ``step`` (a service call without a form); a message says how it went."""
+    try:
+        step()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
