@@ -18,7 +18,6 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,6 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from districts.models import AdministrativeUnit
+from districts.selectors import portal_district_list
 from learningcity.choices import Role
 
 from .choices import AttachmentKind, CommentStatus, DossierAction, DossierStatus, NomineeKind
@@ -232,11 +232,7 @@ class Loader:
             u.unit_id: u
             for u in users.filter(role=Role.DISTRICT_OFFICER, is_active=True).order_by("-pk")
         }
-        self.districts = list(
-            AdministrativeUnit.objects.districts()
-            .filter(parent__code=settings.PORTAL_PROVINCE_CODE)
-            .order_by("code")
-        )
+        self.districts = list(portal_district_list())
         self.wards: dict[int, list[AdministrativeUnit]] = {}
         for ward in (
             AdministrativeUnit.objects.wards().filter(parent__in=self.districts).order_by("code")

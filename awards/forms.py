@@ -1,10 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import AdministrativeUnit
-from districts.selectors import portal_district_list
+from districts.selectors import in_portal, portal_district_list
 from learningcity.forms import DateInput, PortalForm
 from learningcity.uploads import validate_document
 
@@ -129,7 +128,7 @@ class DossierForm(PortalForm):
                 self.fields["district"].initial = user.unit.code
                 self.fields["nominating_unit"].initial = f"UBND {user.unit.name}"
         else:
-            wards = wards.filter(parent__parent__code=settings.PORTAL_PROVINCE_CODE)
+            wards = in_portal(wards, district="parent")
         self.fields["district"].queryset = districts
         self.fields["ward"].queryset = wards
 

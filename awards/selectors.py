@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from districts.models import AdministrativeUnit
+from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.text import search_key
@@ -296,10 +295,7 @@ def round_stats(*, round: Round) -> RoundStats:
         row.awarded = kinds.get(row.key, {}).get("awarded", 0)
     districts = _grouped(received, "district_id")
     by_district = []
-    portal_districts = AdministrativeUnit.objects.districts().filter(
-        parent__code=settings.PORTAL_PROVINCE_CODE
-    )
-    for unit in portal_districts.order_by("code"):
+    for unit in portal_district_list():
         counts = districts.get(unit.pk, {})
         by_district.append(
             StatRow(unit.code, unit.name, counts.get("received", 0), counts.get("awarded", 0))

@@ -9,14 +9,13 @@ in a few seconds.
 import datetime
 import random
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from districts.selectors import ward_list
+from districts.selectors import in_portal, ward_list
 from learningcity.choices import Role
 
 from . import selectors
@@ -165,7 +164,7 @@ def _weighted(rng: random.Random, choices):
 def demo_data_load() -> list[str]:
     admin = get_user_model().objects.filter(role=Role.DEPARTMENT_ADMIN).order_by("pk").first()
     history = {"default_user": admin, "default_change_reason": CHANGE_REASON}
-    wards = list(ward_list().filter(parent__parent__code=settings.PORTAL_PROVINCE_CODE))
+    wards = list(in_portal(ward_list(), district="parent"))
     by_district: dict[str, list] = {}
     for ward in wards:
         by_district.setdefault(ward.parent.code, []).append(ward)

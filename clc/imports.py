@@ -5,19 +5,16 @@ transaction that is rolled back if any row is refused, or always on a dry run (t
 The officer sees each problem with its Excel row number and column.
 """
 
-import io
-import warnings
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from districts.models import AdministrativeUnit
-from districts.resources import cell_text
+from districts.selectors import in_portal
 from learningcity.permissions import ensure_may_change_unit
-from learningcity.text import search_key
+from learningcity.spreadsheets import SpreadsheetError, cell_text, column_positions, read_sheet
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet
 
@@ -26,7 +23,8 @@ from .choices import ActivityReportStatus, FundingSource, LearningTopic, Partici
 from .models import Centre
 from .resources import STATUS_LABELS_VI, YES, CentreResource
 
-MAX_ROWS = 500
+MAX_ROWS = 500  # a district's file
+MAX_PORTAL_ROWS = 20_000  # the Department's file of every ward of the portal
 CENTRES_SHEET = "Trung tâm học tập cộng đồng"
 GUIDE_SHEET = "Hướng dẫn"
 CHANGE_REASON = "spreadsheet import"
@@ -52,88 +50,16 @@ class ImportOutcome:
         return self.created + self.updated
 
 
-class _FileError(Exception):
-    pass
-
-
-def _read_first_sheet(upload) -> tuple[tuple, list[tuple[int, tuple]]]:
-    """The header row and the non-empty rows below it, each with its Excel row number."""
-    upload.seek(0)
-    content = io.BytesIO(upload.read())
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # styles and extensions openpyxl skips
-            workbook = load_workbook(content, read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise _FileError(_("The file has no worksheet."))
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # the size a file declares may be wrong: read it all
-                header, rows = (), []
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    if number == 1:
-                        header = values
-                    elif any(cell_text(value) for value in values):
-                        rows.append((number, values))
-                        if len(rows) > MAX_ROWS:
-                            break
-            finally:
-                workbook.close()
-    except _FileError:
-        raise
-    except Exception as exc:  # a damaged file fails in many ways; none of them is a 500
-        raise _FileError(
-            _(
-                "The file could not be read as an Excel workbook. "
-                "Open it in Excel, save it as .xlsx and try again."
-            )
-        ) from exc
-    return header, rows
-
-
-def _column_positions(header: tuple, columns: list[str]) -> dict[str, int]:
-    """Where each column is, matching header text without regard to case or accents."""
-    expected = {search_key(column): column for column in columns}
-    positions, unknown, repeated = {}, [], []
-    for index, value in enumerate(header or ()):
-        text = cell_text(value)
-        if not text:
-            continue
-        column = expected.get(search_key(text))
-        if column is None:
-            unknown.append(text)
-        elif column in positions:
-            repeated.append(text)
-        else:
-            positions[column] = index
-    missing = [c for c in columns if c not in positions and c not in OPTIONAL_COLUMNS]
-    if not (missing or unknown or repeated):
-        return positions
-    problems = [
-        _("The columns do not match the template. Expected columns: %(expected)s.")
-        % {"expected": ", ".join(columns)}
-    ]
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if repeated:
-        problems.append(
-            _("Columns given more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
-        )
-    raise _FileError(*problems)
-
-
-def _read(upload) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+def _read(upload, *, max_rows: int) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
     validate_spreadsheet(upload)
-    header, rows = _read_first_sheet(upload)
+    header, rows = read_sheet(upload, max_rows=max_rows)
     if not any(cell_text(value) for value in header or ()) and not rows:
-        raise _FileError(_("The file is empty. Fill in the template and upload it again."))
-    positions = _column_positions(header, CentreResource.column_names())
+        raise SpreadsheetError(_("The file is empty. Fill in the template and upload it again."))
+    positions = column_positions(header, CentreResource.column_names(), optional=OPTIONAL_COLUMNS)
     if not rows:
-        raise _FileError(_("The file has no centre rows below the header."))
-    if len(rows) > MAX_ROWS:
-        raise _FileError(_("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})
+        raise SpreadsheetError(_("The file has no centre rows below the header."))
+    if len(rows) > max_rows:
+        raise SpreadsheetError(_("The file has more than %(limit)s rows.") % {"limit": max_rows})
     return positions, rows
 
 
@@ -151,21 +77,24 @@ def _messages(error: ValidationError, column_of: dict[str, str]) -> list[str]:
 
 
 @transaction.atomic
-def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool) -> ImportOutcome:
-    """Register or update ``district``'s centres from the XLSX ``upload``, one row per ward.
+def centres_import(
+    *, user, district: AdministrativeUnit | None, upload, dry_run: bool
+) -> ImportOutcome:
+    """Register or update ``district``'s centres from the XLSX ``upload``, one row per ward;
+    with ``district`` None, the centres of every ward of the portal (the Department's file).
 
     A row whose ward already has a centre updates it; the others register new centres. Centres
     not in the file are left as they are. Nothing is written on a dry run or if the file or
     any row has a problem.
     """
-    ensure_may_change_unit(user, district.pk)
+    ensure_may_change_unit(user, district.pk if district else None)
     outcome = ImportOutcome()
     try:
-        positions, rows = _read(upload)
+        positions, rows = _read(upload, max_rows=MAX_ROWS if district else MAX_PORTAL_ROWS)
     except ValidationError as exc:
         outcome.file_errors.extend(exc.messages)
         return outcome
-    except _FileError as exc:
+    except SpreadsheetError as exc:
         outcome.file_errors.extend(str(message) for message in exc.args)
         return outcome
 
@@ -180,7 +109,7 @@ def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool)
     codes = [code for _number, _row, code in parsed]
     wards = {
         ward.code: ward
-        for ward in AdministrativeUnit.objects.wards()
+        for ward in in_portal(AdministrativeUnit.objects.wards(), district="parent")
         .filter(code__in=codes)
         .select_related("parent")
     }
@@ -192,6 +121,7 @@ def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool)
     }
 
     seen: dict[str, int] = {}
+    accepted: list[tuple[int, tuple]] = []  # (Excel row number, (ward, centre, fields))
     for number, row, code in parsed:
         ward = wards.get(code)
         preview = {"row": number, "ward_code": code, "ward_name": ward.name if ward else ""}
@@ -204,7 +134,7 @@ def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool)
                 _("%(column)s: there is no ward with the code “%(code)s”.")
                 % {"column": code_column, "code": code}
             )
-        elif ward.parent_id != district.pk:
+        elif district is not None and ward.parent_id != district.pk:
             errors.append(
                 _("The ward %(ward)s (%(code)s) belongs to %(other)s, not to %(district)s.")
                 % {
@@ -236,18 +166,24 @@ def centres_import(*, user, district: AdministrativeUnit, upload, dry_run: bool)
         preview.update(values)
         centre = existing.get(code)
         preview["action"] = _("update") if centre else _("new")
-        if not errors:
-            try:
-                with transaction.atomic():
-                    if centre is None:
-                        services.centre_create(user=user, ward=ward, **values)
-                        outcome.created += 1
-                    else:
-                        services.centre_update(user=user, centre=centre, **values)
-                        outcome.updated += 1
-            except ValidationError as exc:
-                errors.extend(_messages(exc, column_of))
-        outcome.errors.extend((number, message) for message in errors)
+        if errors:
+            outcome.errors.extend((number, message) for message in errors)
+        else:
+            accepted.append((number, (ward, centre, values)))
+
+    if accepted:
+        refused = services.centres_save_many(
+            user=user,
+            rows=[row for _number, row in accepted],
+            reason=CHANGE_REASON,
+            check_only=not outcome.is_valid,  # the other rows' problems are reported too
+        )
+        for index, error in sorted(refused.items()):
+            number = accepted[index][0]
+            outcome.errors.extend((number, message) for message in _messages(error, column_of))
+        if outcome.is_valid:
+            outcome.updated = sum(1 for _n, (_w, centre, _v) in accepted if centre)
+            outcome.created = len(accepted) - outcome.updated
 
     if dry_run or not outcome.is_valid:
         transaction.set_rollback(True)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from import_export import fields, resources, widgets
 
-from districts.resources import TextWidget, cell_text
+from districts.resources import TextWidget
+from learningcity.spreadsheets import cell_text
 from learningcity.text import search_key
 
 from .choices import CentreStatus

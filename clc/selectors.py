@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -27,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import AdministrativeUnit
-from districts.selectors import portal_district_list, ward_list
+from districts.selectors import in_portal, portal_district_list, ward_list
 from learningcity.choices import Role
 from learningcity.text import search_key
 
@@ -86,7 +85,7 @@ def may_see_contact(user, centre: Centre) -> bool:
 def centre_list() -> QuerySet[Centre]:
     """Centres of the portal's province with their ward and district, in GSO order."""
     return (
-        Centre.objects.filter(ward__parent__parent__code=settings.PORTAL_PROVINCE_CODE)
+        in_portal(Centre.objects, district="ward__parent")
         .select_related("ward__parent")
         .order_by("ward__code")
     )
@@ -116,7 +115,7 @@ def evaluation_list() -> QuerySet[Evaluation]:
 
 def wards_without_centre(*, district_id: int | None = None) -> QuerySet[AdministrativeUnit]:
     """Wards of the portal that have no centre yet (of one district, if given)."""
-    wards = ward_list().filter(parent__parent__code=settings.PORTAL_PROVINCE_CODE)
+    wards = in_portal(ward_list(), district="parent")
     if district_id is not None:
         wards = wards.filter(parent_id=district_id)
     return wards.exclude(Exists(Centre.objects.filter(ward=OuterRef("pk"))))

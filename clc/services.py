@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from districts.choices import Level
 from districts.models import AdministrativeUnit
+from learningcity.bulk import update_many
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
+from learningcity.signals import bulk_changed
 from learningcity.workflow import ConflictError, check_version, transition
 
 from . import selectors
@@ -93,6 +96,56 @@ def centre_create(*, user, ward: AdministrativeUnit, **fields) -> Centre:
     centre = Centre(ward=ward)
     _save(centre, user=user, fields=_clean_none(fields))
     return centre
+
+
+@transaction.atomic
+def centres_save_many(
+    *,
+    user,
+    rows: list[tuple[AdministrativeUnit, Centre | None, dict]],
+    reason: str = "",
+    check_only: bool = False,
+) -> dict[int, ValidationError]:
+    """Register or update many centres at once (a spreadsheet import of a whole city).
+
+    ``rows`` are (ward, its centre or None, fields). Each row is validated as the form validates
+    it; if any is refused, nothing is written and the errors come back by row index. Otherwise
+    the rows are written in bulk with their history, and figures computed from centres are
+    refreshed once per district instead of once per row. ``check_only`` validates only.
+    """
+    for district_id in {ward.parent_id for ward, _centre, _fields in rows}:
+        ensure_may_change_unit(user, district_id)
+    known = [centre.pk for _ward, centre, _fields in rows if centre is not None]
+    locked = restrict(Centre.objects.select_for_update(of=("self",)), user, Action.CHANGE)
+    current = locked.in_bulk(known)
+    if len(current) != len(known):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    created, updated, errors = [], [], {}
+    for index, (ward, centre, fields) in enumerate(rows):
+        _unknown(fields, (*CENTRE_FIELDS, "status"))
+        obj = Centre(ward=ward) if centre is None else current[centre.pk]
+        for name, value in _clean_none(fields).items():
+            setattr(obj, name, value)
+        try:
+            # The ward is checked and one per file by the caller; the database enforces both.
+            obj.full_clean(exclude=["ward"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors[index] = error
+            continue
+        (created if centre is None else updated).append(obj)
+    if errors or check_only:
+        return errors
+    history = {"default_user": user, "default_change_reason": reason, "batch_size": 1000}
+    bulk_create_with_history(created, Centre, **history)
+    for obj in updated:
+        obj.version += 1
+        for field in Centre._meta.concrete_fields:  # what save() does: search keys, auto_now
+            if not field.primary_key:
+                setattr(obj, field.attname, field.pre_save(obj, False))
+    update_many(updated, fields=[f.name for f in Centre._meta.concrete_fields if not f.primary_key])
+    Centre.history.bulk_history_create(updated, update=True, **history)
+    bulk_changed.send(sender=Centre, unit_ids={ward.parent_id for ward, _c, _f in rows})
+    return {}
 
 
 @transaction.atomic

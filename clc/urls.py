@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.CentreListView.as_view(), name="registry"),
     path("new/", views.centre_create, name="centre-create"),
     path("template.xlsx", views.centre_template, name="template"),
+    path("import/", views.centre_import, name="import-all"),
     path("import/<str:code>/", views.centre_import, name="import"),
     path("stats/", views.rollup_city, name="rollup"),
     path("stats/<str:code>/", views.rollup_district, name="rollup-district"),

@@ -144,6 +144,7 @@ class CentreListView(ListView):
             statuses=CentreStatus.choices,
             can_create=reach(user, Action.CHANGE) != "none",
             import_district=import_district,
+            can_import_all=reach(user, Action.CHANGE) == "all",
             **kwargs,
         )
 
@@ -248,22 +249,27 @@ def centre_status(request, pk: int):
 
 IMPORT_SALT = "clc.centre-import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+IMPORT_PREVIEW_ROWS = 200  # a city's file has thousands of rows; the errors are all listed
 
 
-def centre_import(request, code: str):
+def centre_import(request, code: str | None = None):
     """Upload, preview, confirm. The uploaded file waits in storage between the two steps, named
-    by a signed token, so any web process can finish the import."""
-    district = get_object_or_404(portal_district_list(), code=code)
-    if not may_change_unit(request.user, district.pk):
+    by a signed token, so any web process can finish the import. Without ``code``: the
+    Department's file of every district's centres."""
+    district = get_object_or_404(portal_district_list(), code=code) if code else None
+    district_pk = district.pk if district else None
+    if not may_change_unit(request.user, district_pk):
         raise PermissionDenied(_("You do not have permission to do this."))
-    context = {"district": district}
+    again = reverse("clc:import", args=[code]) if code else reverse("clc:import-all")
+    registry = reverse("clc:registry") + (f"?district={code}" if code else "")
+    context = {"district": district, "preview_limit": IMPORT_PREVIEW_ROWS}
     if request.method == "POST" and "token" in request.POST:
         try:
             data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
         except signing.BadSignature:
             messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect("clc:import", code=district.code)
-        if data["district"] != district.pk or data["user"] != request.user.pk:
+            return redirect(again)
+        if data["district"] != district_pk or data["user"] != request.user.pk:
             raise PermissionDenied(_("You do not have permission to do this."))
         with default_storage.open(data["path"], "rb") as upload:
             outcome = imports.centres_import(
@@ -276,7 +282,7 @@ def centre_import(request, code: str):
                 _("%(created)s centres were registered and %(updated)s updated.")
                 % {"created": outcome.created, "updated": outcome.updated},
             )
-            return redirect(f"{reverse('clc:registry')}?district={district.code}")
+            return redirect(registry)
         context.update(form=CentreImportForm(), outcome=outcome)
         return render(request, "clc/centre_import.html", context)
 
@@ -289,9 +295,9 @@ def centre_import(request, code: str):
         context["outcome"] = outcome
         if outcome.is_valid:
             upload.seek(0)
-            path = default_storage.save(f"imports/{district.pk}/centres.xlsx", upload)
+            path = default_storage.save(f"imports/{district_pk or 'all'}/centres.xlsx", upload)
             context["token"] = signing.dumps(
-                {"path": path, "district": district.pk, "user": request.user.pk},
+                {"path": path, "district": district_pk, "user": request.user.pk},
                 salt=IMPORT_SALT,
             )
     context["form"] = form

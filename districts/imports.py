@@ -5,24 +5,21 @@ wrong, nothing is written and the officer sees each problem with its Excel row n
 call with ``dry_run=True`` is the preview.
 """
 
-import io
-import warnings
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from learningcity.permissions import Action, ensure_allowed
-from learningcity.text import search_key
+from learningcity.spreadsheets import SpreadsheetError, cell_text, column_positions, read_sheet
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet, build_workbook
 
 from .choices import CommitteeRole
 from .models import CommitteeMember, SteeringCommittee
-from .resources import ROLE_LABELS_VI, CommitteeMemberResource, cell_text
+from .resources import ROLE_LABELS_VI, CommitteeMemberResource
 
 MAX_ROWS = 500
 MEMBERS_SHEET = "Thành viên Ban chỉ đạo"
@@ -44,100 +41,28 @@ class ImportOutcome:
         return not (self.errors or self.file_errors)
 
 
-class _FileError(Exception):
-    pass
-
-
-def _read_first_sheet(upload) -> tuple[tuple, list[tuple[int, tuple]]]:
-    """The header row and the non-empty rows below it, each with its Excel row number."""
-    upload.seek(0)
-    content = io.BytesIO(upload.read())
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it skips; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(content, read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise _FileError(_("The file has no worksheet."))
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # the size a file declares may be wrong: read it all
-                header, rows = (), []
-                cells = sheet.iter_rows(values_only=True)
-                for number, values in enumerate(cells, start=1):
-                    if number == 1:
-                        header = values
-                    elif any(cell_text(value) for value in values):
-                        rows.append((number, values))
-                        if len(rows) > MAX_ROWS:
-                            break
-            finally:
-                workbook.close()
-    except _FileError:
-        raise
-    except Exception as exc:  # a damaged file fails in many ways; none of them is a 500
-        raise _FileError(
-            _(
-                "The file could not be read as an Excel workbook. "
-                "Open it in Excel, save it as .xlsx and try again."
-            )
-        ) from exc
-    return header, rows
-
-
-def _column_positions(header: tuple, columns: list[str]) -> dict[str, int]:
-    """Where each expected column is, matching header text without regard to case or accents."""
-    expected = {search_key(column): column for column in columns}
-    positions, unknown, repeated = {}, [], []
-    for index, value in enumerate(header):
-        text = cell_text(value)
-        if not text:
-            continue
-        column = expected.get(search_key(text))
-        if column is None:
-            unknown.append(text)
-        elif column in positions:
-            repeated.append(text)
-        else:
-            positions[column] = index
-    missing = [column for column in columns if column not in positions]
-    if not (missing or unknown or repeated):
-        return positions
-    problems = [
-        _("The columns do not match the template. Expected columns: %(expected)s.")
-        % {"expected": ", ".join(columns)}
-    ]
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if repeated:
-        problems.append(
-            _("Columns given more than once: %(columns)s.") % {"columns": ", ".join(repeated)}
-        )
-    raise _FileError(*problems)
-
-
 def _parse_members(upload, outcome: ImportOutcome) -> list[CommitteeMember]:
     """Unsaved members, one per row; problems are added to ``outcome``."""
     try:
         validate_spreadsheet(upload)
-        header, rows = _read_first_sheet(upload)
+        header, rows = read_sheet(upload, max_rows=MAX_ROWS)
         if not any(cell_text(value) for value in header) and not rows:
-            raise _FileError(_("The file is empty. Fill in the template and upload it again."))
+            raise SpreadsheetError(
+                _("The file is empty. Fill in the template and upload it again.")
+            )
         resource = CommitteeMemberResource()
         columns = resource.column_names()
-        positions = _column_positions(header, columns)
+        positions = column_positions(header, columns)
         if not rows:
-            raise _FileError(_("The file has no member rows below the header."))
+            raise SpreadsheetError(_("The file has no member rows below the header."))
         if len(rows) > MAX_ROWS:
-            raise _FileError(
+            raise SpreadsheetError(
                 _("The file has more than %(limit)s member rows.") % {"limit": MAX_ROWS}
             )
     except ValidationError as exc:
         outcome.file_errors.extend(exc.messages)
         return []
-    except _FileError as exc:
+    except SpreadsheetError as exc:
         outcome.file_errors.extend(str(message) for message in exc.args)
         return []
 

@@ -5,13 +5,13 @@ a file exported in English must import in Vietnamese and the other way round.
 """
 
 import re
-from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from import_export import fields, resources, widgets
 
-from learningcity.text import normalize_text, search_key
+from learningcity.spreadsheets import cell_text
+from learningcity.text import search_key
 
 from .choices import CommitteeRole
 from .models import CommitteeMember
@@ -23,17 +23,6 @@ ROLE_LABELS_VI = {
     CommitteeRole.STANDING_MEMBER: "Ủy viên thường trực",
     CommitteeRole.MEMBER: "Ủy viên",
 }
-
-
-def cell_text(value) -> str:
-    """A spreadsheet cell as clean text: NFC, no invisible characters, "12.0" read as "12"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime | date):
-        value = value.strftime("%d/%m/%Y")
-    return normalize_text(str(value))
 
 
 class TextWidget(widgets.CharWidget):

@@ -39,8 +39,16 @@ def district_list(*, province_code: str | None = None) -> QuerySet[Administrativ
 
 
 def portal_district_list() -> QuerySet[AdministrativeUnit]:
-    """The districts of the province this portal serves (Ho Chi Minh City by default)."""
+    """The districts of the province this portal serves (Ho Chi Minh City by default; every
+    district of the country when PORTAL_PROVINCE_CODE is empty)."""
     return district_list(province_code=settings.PORTAL_PROVINCE_CODE)
+
+
+def in_portal(queryset: QuerySet, *, district: str) -> QuerySet:
+    """``queryset`` limited to the portal's province; ``district`` is the lookup from its rows
+    to their district ("ward__parent" for centres). The whole country when no province is set."""
+    code = settings.PORTAL_PROVINCE_CODE
+    return queryset.filter(**{f"{district}__parent__code": code}) if code else queryset
 
 
 def ward_list() -> QuerySet[AdministrativeUnit]:

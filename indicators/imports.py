@@ -5,17 +5,14 @@ An import is all or nothing: the file is read and every row checked, then the va
 on a dry run (the preview) or if anything is wrong. Problems come back with their Excel row.
 """
 
-import io
-import warnings
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
 
-from districts.resources import cell_text
 from learningcity.permissions import Action, ensure_allowed
+from learningcity.spreadsheets import SpreadsheetError, cell_text, read_sheet
 from learningcity.text import search_key
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet, build_workbook
@@ -59,13 +56,6 @@ class ImportOutcome:
     @property
     def is_valid(self) -> bool:
         return not (self.errors or self.file_errors)
-
-
-class _FileError(Exception):
-    pass
-
-
-# -- the template -------------------------------------------------------------------------------
 
 
 def _ordered_values(submission: Submission):
@@ -155,64 +145,20 @@ def values_template_xlsx(*, submission: Submission) -> bytes:
 # -- the import ---------------------------------------------------------------------------------
 
 
-def _read_values_sheet(upload) -> tuple[tuple, list[tuple[int, list]]]:
-    """The header and the non-empty rows of the values sheet (the one named like the template's,
-    else the first), each with its Excel row number. A cell is (value, is shown as percent)."""
-    upload.seek(0)
-    content = io.BytesIO(upload.read())
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it skips; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(content, read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise _FileError(_("The file has no worksheet."))
-                sheet = next(
-                    (s for s in workbook.worksheets if search_key(s.title) == "chi so"),
-                    workbook.worksheets[0],
-                )
-                sheet.reset_dimensions()  # the size a file declares may be wrong: read it all
-                header, rows = (), []
-                for number, cells in enumerate(sheet.iter_rows(), start=1):
-                    values = [
-                        (cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
-                        for cell in cells
-                    ]
-                    if number == 1:
-                        header = tuple(value for value, _percent in values)
-                    elif any(cell_text(value) for value, _percent in values):
-                        rows.append((number, values))
-                        if len(rows) > MAX_ROWS:
-                            break
-            finally:
-                workbook.close()
-    except _FileError:
-        raise
-    except Exception as exc:  # a damaged file fails in many ways; none of them is a 500
-        raise _FileError(
-            _(
-                "The file could not be read as an Excel workbook. "
-                "Open it in Excel, save it as .xlsx and try again."
-            )
-        ) from exc
-    return header, rows
-
-
 def _read_file(upload) -> tuple[dict[str, int], list[tuple[int, list]]]:
     validate_spreadsheet(upload)
-    header, rows = _read_values_sheet(upload)
+    header, rows = read_sheet(upload, max_rows=MAX_ROWS, sheet_key="chi so", percent=True)
     if not any(cell_text(value) for value in header) and not rows:
-        raise _FileError(_("The file is empty. Fill in the template and upload it again."))
+        raise SpreadsheetError(_("The file is empty. Fill in the template and upload it again."))
     try:
         matched = match_headers(list(header), COLUMNS)
     except ValueError as exc:
-        raise _FileError(str(exc)) from exc
+        raise SpreadsheetError(str(exc)) from exc
     positions = {column: index for index, column in enumerate(matched) if column in COLUMNS}
     if not rows:
-        raise _FileError(_("The file has no indicator rows below the header."))
+        raise SpreadsheetError(_("The file has no indicator rows below the header."))
     if len(rows) > MAX_ROWS:
-        raise _FileError(_("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})
+        raise SpreadsheetError(_("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})
     return positions, rows
 
 
@@ -315,7 +261,7 @@ def values_import(*, user, submission: Submission, upload, dry_run: bool) -> Imp
     except ValidationError as exc:
         outcome.file_errors.extend(exc.messages)
         return outcome
-    except _FileError as exc:
+    except SpreadsheetError as exc:
         outcome.file_errors.extend(str(message) for message in exc.args)
         return outcome
 

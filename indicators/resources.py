@@ -25,8 +25,8 @@ from import_export.formats import base_formats
 from import_export.results import RowResult
 from openpyxl import load_workbook
 
-from districts.resources import cell_text
 from learningcity.permissions import Action, restrict
+from learningcity.spreadsheets import cell_text
 from learningcity.text import search_key
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet, build_workbook

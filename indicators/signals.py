@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from awards.models import Dossier
 from clc.models import ActivityReport, Centre
 from districts.models import ImplementationPlan, InterimReview, SteeringCommittee
+from learningcity.signals import bulk_changed
 
 from .models import Submission
 from .services import computed_refresh
@@ -21,14 +22,18 @@ SOURCES = {
 
 
 def refresh_open_submissions(sender, instance, **kwargs) -> None:
-    district_id = SOURCES[sender](instance)
+    refresh_districts(sender, unit_ids=[SOURCES[sender](instance)])
+
+
+def refresh_districts(sender, *, unit_ids, **kwargs) -> None:
     for submission in Submission.objects.filter(
-        district_id=district_id, status__in=Submission.EDITABLE
+        district_id__in=unit_ids, status__in=Submission.EDITABLE
     ):
         computed_refresh(submission=submission)
 
 
 def connect() -> None:
+    bulk_changed.connect(refresh_districts, dispatch_uid="indicators-bulk-changed")
     for model in SOURCES:
         for signal in (post_save, post_delete):
             signal.connect(
