@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format translations messages clean
+.PHONY: run test bench lint format translations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.dev-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet --editable ".[dev]"
+	touch $@
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet --editable ".[bench]"
 	touch $@
 
 # Compile the Vietnamese catalogue with Babel, so no system gettext is needed.
@@ -35,6 +39,11 @@ test: lint translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(VENV)/bin/pytest
+
+# Benchmarks at city and national scale and the load test; never part of `make test`.
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432); see bench/run.py.
+bench: $(VENV)/.bench-installed translations
+	$(PY) -m bench.run
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
