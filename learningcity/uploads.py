@@ -54,6 +54,9 @@ def validate_upload(upload, allowed: list[str]) -> None:
                 "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
             }
         )
+    # A file already stored (a model's FieldFile, checked again by every full_clean of its row)
+    # is closed until read: whatever is opened here is closed here, or each save leaks it.
+    opened_here = getattr(upload, "closed", False)
     upload.seek(0)
     try:
         if extension in _OFFICE_MARKERS:
@@ -63,7 +66,10 @@ def validate_upload(upload, allowed: list[str]) -> None:
             if not any(head.startswith(sig) for sig in _SIGNATURES[extension]):
                 raise ValidationError(_("The file is damaged or is not what its name says."))
     finally:
-        upload.seek(0)
+        if opened_here:
+            upload.close()
+        else:
+            upload.seek(0)
 
 
 def validate_document(upload) -> None:

@@ -18,7 +18,10 @@ class PeriodChoiceField(forms.ModelChoiceField):
 class ReportRequestForm(PortalForm):
     """Kind, period and (for the Department) a district; an officer's district is their own."""
 
-    kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices)
+    # Yearly, as the periods below are at first: the kind shown must be the kind they fit.
+    kind = forms.ChoiceField(
+        label=_("Kind of report"), choices=ReportKind.choices, initial=ReportKind.YEARLY
+    )
     period = PeriodChoiceField(
         label=_("Reporting period"),
         queryset=ReportingPeriod.objects.none(),
