@@ -430,7 +430,7 @@ class Generator:
 def generate(*, scale: str, seed: int, out=print) -> None:
     """Fill the (migrated, empty) database of the settings with the data set of ``scale``."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     province = "79" if scale == "city" else "all"
     call_command("load_admin_units", province=[province], stdout=io.StringIO())
@@ -442,6 +442,9 @@ def generate(*, scale: str, seed: int, out=print) -> None:
         generator.indicators()
         generator.centres()
         generator.awards(round(NATIONAL_DOSSIERS * min(1.0, share)))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them on a live database
     out(f"{scale}: {len(generator.districts)} districts")
 
 

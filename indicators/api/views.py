@@ -561,9 +561,9 @@ class IndicatorStatusView(APIView):
                     "districts": [
                         {
                             "district": district,
-                            "value": table[district.pk, indicator.pk].value,
+                            "value": table[district.pk, indicator.pk],
                             "status": selectors.district_status_of(
-                                indicator, table[district.pk, indicator.pk].value, period.year
+                                indicator, table[district.pk, indicator.pk], period.year
                             ),
                         }
                         for district in visible

@@ -403,8 +403,7 @@ def indicators_section(scope: Scope) -> Section:
             figure.districts,
         ]
         if scope.is_district:
-            own = table.get((scope.district.pk, indicator.pk))
-            own_value = own.value if own else None
+            own_value = table.get((scope.district.pk, indicator.pk))
             row += [
                 _rounded(own_value, places(indicator)),
                 str(indicators.status_of(indicator, own_value, period.year).label),
@@ -437,10 +436,9 @@ def indicators_section(scope: Scope) -> Section:
         counts = Counter()
         values = []
         for indicator in indicator_list:
-            value = table.get((district.pk, indicator.pk))
-            number = value.value if value else None
+            number = table.get((district.pk, indicator.pk))
             values.append(_rounded(number, places(indicator)))
-            if value is not None:
+            if (district.pk, indicator.pk) in table:
                 counts[indicators.status_of(by_id[indicator.pk], number, period.year)] += 1
         compare_rows.append(
             [

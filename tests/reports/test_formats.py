@@ -173,7 +173,12 @@ def test_document_has_the_layout_of_an_administrative_report(
 
     board = doc.tables[1]
     assert board.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on each page
-    assert board.rows[0].cells[0].paragraphs[0].runs[0].bold
+    # Cells take their look from two styles: bold 11 pt headings, 11 pt text, Times New Roman.
+    heading_style = board.rows[0].cells[0].paragraphs[0].style
+    cell_style = board.rows[1].cells[0].paragraphs[0].style
+    assert heading_style.font.bold and not cell_style.font.bold
+    assert heading_style.font.size.pt == cell_style.font.size.pt == 11
+    assert cell_style.base_style.name == "Normal"  # whose fonts are Times New Roman throughout
     assert table_rows(board)[1][:2] == ["Quận 1", "1140/QĐ-UBND"]
 
     closing = doc.tables[-1]

@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -30,6 +31,7 @@ from .xlsx import section_number
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
 TABLE_SIZE = Pt(11)
+CELL_STYLE, HEADING_CELL_STYLE = "Table text", "Table heading"
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
 MARGINS = {"top": Cm(2), "bottom": Cm(2), "left": Cm(3), "right": Cm(1.5)}
 TEXT_WIDTH = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]  # 16.5 cm
@@ -233,6 +235,14 @@ def _setup(document) -> None:
         language.set(qn("w:val"), "vi-VN")
         rpr.append(language)
     document.core_properties.language = "vi-VN"
+    # The cells of data tables take their look from two styles made here once: formatting each
+    # run of a national report's 50,000 cells one by one took a minute.
+    for name, bold in ((CELL_STYLE, False), (HEADING_CELL_STYLE, True)):
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.size = TABLE_SIZE
+        style.font.bold = bold
+        style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(1)
 
 
 def _header(document, head: dict, issued_on: datetime.date) -> None:
@@ -271,6 +281,13 @@ def _title(document, subject: str) -> None:
     _paragraph(document, "", after=6)
 
 
+def _data_cell(cell, text: str, style_id: str, align) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph._p.style = style_id  # the id itself: python-docx would search every style per cell
+    paragraph.alignment = align
+    paragraph.add_run(nfc(text))
+
+
 def _data_table(document, table: Table, number: int) -> None:
     columns = table.document_columns or list(range(len(table.headers)))
     caption = _("Table %(number)s. %(title)s") % {"number": number, "title": table.title}
@@ -281,14 +298,10 @@ def _data_table(document, table: Table, number: int) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = grid.rows[0]
     _repeat_header(header)
+    heading = document.styles[HEADING_CELL_STYLE].style_id
+    text = document.styles[CELL_STYLE].style_id
     for cell, index in zip(header.cells, columns, strict=True):
-        _cell_text(
-            cell,
-            str(table.headers[index]),
-            size=TABLE_SIZE,
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-        )
+        _data_cell(cell, str(table.headers[index]), heading, WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell)
     for values in table.rows:
         cells = grid.add_row().cells
@@ -296,8 +309,12 @@ def _data_table(document, table: Table, number: int) -> None:
             value = values[index]
             numeric = isinstance(value, int | Decimal | float) and not isinstance(value, bool)
             align = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _cell_text(cell, display(value), size=TABLE_SIZE, align=align)
-    _column_widths(grid, _widths(table, columns))
+            _data_cell(cell, display(value), text, align)
+    # A fixed layout takes its widths from the grid and the first row (Word and LibreOffice).
+    grid.autofit = False
+    widths = _widths(table, columns)
+    for column, cell, width in zip(grid.columns, header.cells, widths, strict=True):
+        column.width = cell.width = width
     _paragraph(document, "", after=3)
 
 
