@@ -169,6 +169,16 @@ class WholeNumberWidget(widgets.Widget):
         return value
 
 
+class YearWidget(WholeNumberWidget):
+    """A year of the programme's era, as targets take them ("2023"); empty is None."""
+
+    def clean(self, value, row=None, **kwargs):
+        year = super().clean(value, row, **kwargs)
+        if year is not None and not 2000 <= year <= 2100:
+            raise ValueError(_("The year must be between 2000 and 2100."))
+        return year
+
+
 class ChoiceWidget(widgets.Widget):
     """One of ``choices`` by its code or its label in Vietnamese or English, ignoring case and
     diacritics. Exports the code, which reads the same in every language."""
@@ -295,7 +305,7 @@ class FrameworkResource(resources.ModelResource):
         attribute="baseline", column_name="Giá trị cơ sở", widget=NumberWidget()
     )
     baseline_year = fields.Field(
-        attribute="baseline_year", column_name="Năm cơ sở", widget=WholeNumberWidget()
+        attribute="baseline_year", column_name="Năm cơ sở", widget=YearWidget()
     )
     targets = fields.Field(column_name=TARGETS, readonly=True)
     target_source = fields.Field(

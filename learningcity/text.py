@@ -5,12 +5,22 @@ import unicodedata
 
 # Zero-width and byte-order characters that paste in from Word and web pages.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Control characters that paste in from Word or a PDF, and the non-characters U+FFFE and U+FFFF:
+# no XML document may hold them, so one of them would break every XLSX and DOCX the text goes
+# into (a whole city report). Word's manual line break and page break become line breaks.
+_CONTROLS = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF]),
+    0x0B: "\n",
+    0x0C: "\n",
+}
+_CLEAN = {**_INVISIBLE, **_CONTROLS}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def normalize_text(value: str) -> str:
-    """NFC form, invisible characters removed, surrounding white space trimmed."""
-    return unicodedata.normalize("NFC", value.translate(_INVISIBLE)).strip()
+    """NFC form, invisible and control characters removed (tabs and line ends kept), surrounding
+    white space trimmed."""
+    return unicodedata.normalize("NFC", value.translate(_CLEAN)).strip()
 
 
 def search_key(value: str) -> str:

@@ -11,7 +11,7 @@ from clc.choices import ActivityReportStatus, CentreStatus, LearningTopic
 from clc.models import ActivityReport, Centre, Evaluation, EvaluationScore, ReportTopic
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
-from learningcity.api.serializers import InputSerializer
+from learningcity.api.serializers import CodeRelatedField, InputSerializer
 
 VERSION_HELP = "The version the client last read; a stale one is refused with 409."
 
@@ -108,9 +108,11 @@ class CentreUpdateInputSerializer(InputSerializer):
             "model_valid_until",
             "version",
         ]
+        # The registry form's bounds, whatever the database: SQLite stores any integer.
+        extra_kwargs = {"rooms": {"max_value": 999}, "computers": {"max_value": 9999}}
 
 
-class WardCodeField(serializers.SlugRelatedField):
+class WardCodeField(CodeRelatedField):
     """A ward, commune or township, named by its GSO code ("26734")."""
 
     def __init__(self, **kwargs):
@@ -177,10 +179,14 @@ class ActivityReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The report form's bound for a count, whatever the database: SQLite stores any integer.
+MAX_COUNT = 10**9
+
+
 class ReportTopicInputSerializer(serializers.Serializer):
     topic = serializers.ChoiceField(LearningTopic.choices)
-    classes = serializers.IntegerField(min_value=0, default=0)
-    sessions = serializers.IntegerField(min_value=0, default=0)
+    classes = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    sessions = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
 
 
 class ActivityReportUpdateInputSerializer(InputSerializer):
@@ -210,6 +216,9 @@ class ActivityReportUpdateInputSerializer(InputSerializer):
             "difficulties",
             "version",
         ]
+        extra_kwargs = {
+            name: {"max_value": MAX_COUNT} for name in ActivityReport.PARTICIPANT_FIELDS.values()
+        }
 
     def validate_topics(self, rows):
         topics = {}

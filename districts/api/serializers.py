@@ -12,7 +12,7 @@ from districts.models import (
     KeyTaskProgress,
     SteeringCommittee,
 )
-from learningcity.api.serializers import InputSerializer, PeriodCodeField
+from learningcity.api.serializers import CodeRelatedField, InputSerializer, PeriodCodeField
 from learningcity.models import ReportingPeriod
 
 
@@ -48,7 +48,7 @@ class WardSerializer(serializers.ModelSerializer):
 # of a request for a service, which does every write. None of them is ever saved.
 
 
-class DistrictCodeField(serializers.SlugRelatedField):
+class DistrictCodeField(CodeRelatedField):
     """A district of the portal, named by its GSO code ("760")."""
 
     def __init__(self, **kwargs):

@@ -5,7 +5,17 @@ from rest_framework import serializers
 from learningcity.models import ReportingPeriod
 
 
-class PeriodCodeField(serializers.SlugRelatedField):
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row named by its code. A code with a NUL character names nothing, and PostgreSQL
+    refuses to even compare it (a server error rather than a 400 otherwise)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+class PeriodCodeField(CodeRelatedField):
     """A reporting period, named by its code ("2025", "2025-H1", "2025-Q3", "2025-M07")."""
 
     def __init__(self, **kwargs):

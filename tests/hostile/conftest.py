@@ -7,12 +7,16 @@ import io
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import translation
+from rest_framework.test import APIClient
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 SCRIPT = '<script>alert("xss")</script>'
 SQL = "'; DROP TABLE districts_interimreview; --"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
 ZERO_WIDTH_NFD = "Nguye\u0302\u0303n\u200b Va\u0306n\u200d An"  # "Nguyễn Văn An" decomposed
 
 
@@ -60,3 +64,40 @@ def table_counts():
             return result
 
     return count
+
+
+def api_as(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def assert_unchanged(before: dict, after: dict) -> None:
+    """Equal row counts, or the tables that changed named in the failure."""
+    changed = {
+        t: (before.get(t), after.get(t)) for t in before | after if before.get(t) != after.get(t)
+    }
+    assert not changed, f"rows written or removed: {changed}"
+
+
+@pytest.fixture
+def english(client, settings):
+    """Pages, messages and API errors in English, so that tests read the source strings."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield client
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Uploads and report files go to the test's own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def fresh_cache():
+    """Rate limits count in the default cache: every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
