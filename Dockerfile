@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    DJANGO_SETTINGS_MODULE=learningcity.settings.production
+    DJANGO_SETTINGS_MODULE=learningcity.settings.production \
+    MEDIA_ROOT=/data/media
 
 # An unprivileged user to run every process; it owns only the uploads folder. A named volume
 # mounted at /data/media starts with this folder's owner, so uploads are writable.
@@ -17,6 +18,15 @@ RUN groupadd --system --gid 10001 app \
         --shell /usr/sbin/nologin app \
     && mkdir -p /data/media \
     && chown app:app /data/media
+
+# pg_dump and pg_restore for `manage.py backup` and `restore`, of PostgreSQL 16 like the server in
+# docker-compose.yml (pg_dump refuses a server newer than itself; Debian's own is another
+# version): from the PostgreSQL project's apt repository, set up by its script.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install --yes --no-install-recommends postgresql-client-16 \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from learningcity.forms import run_service
 from learningcity.permissions import Action, may_change_unit, restrict
+from learningcity.storage import serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import selectors, services
@@ -51,6 +53,17 @@ def _query_without(request, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def _local_url(request, name: str) -> str | None:
+    """The portal page posted as ``name`` (the queue a step was taken from), or None for an
+    address elsewhere or anything that is not one: never a redirect off the portal."""
+    url = request.POST.get(name) or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and url.startswith("/"):
+        return url
+    return None
 
 
 def _round_from(request) -> Round | None:
@@ -242,9 +255,7 @@ def attachment_download(request, pk: int):
     visible = selectors.visible_dossiers(user=request.user).filter(pk=dossier.pk).exists()
     if not (visible and selectors.sees_personal_data(request.user, dossier.district_id)):
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return serve_stored_file(attachment.file, attachment.original_name)
 
 
 def attachment_delete(request, pk: int):
@@ -340,7 +351,7 @@ def dossier_step(request, pk: int, step: str):
             messages.success(request, done)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect(request.POST.get("next") or reverse("awards:dossier", args=[dossier.pk]))
+        return redirect(_local_url(request, "next") or reverse("awards:dossier", args=[dossier.pk]))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and run_service(
         form, service, user=request.user, dossier=dossier, expected_status=expected
@@ -507,8 +518,7 @@ def decision_download(request, pk: int):
     decision = get_object_or_404(restrict(Decision.objects.all(), request.user), pk=pk)
     if not decision.file:
         raise Http404
-    name = decision.file.name.rsplit("/")[-1]
-    return FileResponse(decision.file.open("rb"), as_attachment=True, filename=name)
+    return serve_stored_file(decision.file, stored_basename(decision.file))
 
 
 # --- statistics -----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from learningcity.choices import Role
 from learningcity.forms import run_service, run_step
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.storage import serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import imports, selectors, services
@@ -480,6 +482,9 @@ def review_decide(request, pk: int):
 # --- the Department's review board and digest ----------------------------------------------------
 
 
+BOARD_PAGE_SIZE = 50
+
+
 def review_board(request):
     user = request.user
     period = _period(request.GET.get("period"))
@@ -492,7 +497,12 @@ def review_board(request):
     if active_filter in selectors.BOARD_FILTERS:
         rows = rows.filter(selectors.BOARD_FILTERS[active_filter])
     tasks_total = selectors.key_tasks_for(period=period).count()
-    rows = list(rows)
+    page = None
+    if request.GET.get("format") == "xlsx":
+        rows = list(rows)
+    else:  # a city's districts fit one page; a country's 696 do not
+        page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page.object_list
     labels = dict(ReviewStatus.choices)
     for row in rows:
         # A draft is the district's own business: the board shows it as not submitted.
@@ -507,6 +517,7 @@ def review_board(request):
             "period": period,
             "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
             "rows": rows,
+            "page_obj": page,
             "totals": totals,
             "tasks_total": tasks_total,
             "active_filter": active_filter,
@@ -614,4 +625,4 @@ def download(request, kind: str, pk: int):
     stored = getattr(obj, field)
     if not stored:
         raise Http404
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1])
+    return serve_stored_file(stored, stored_basename(stored))

@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.storage import serve_stored_file, stored_basename
 from learningcity.text import search_key
 from learningcity.workflow import ConflictError
 from learningcity.xlsx import Sheet, xlsx_response
@@ -722,8 +723,4 @@ def evidence_download(request, pk: int):
     )
     if not value.evidence or hidden_draft:
         raise Http404
-    return FileResponse(
-        value.evidence.open("rb"),
-        as_attachment=True,
-        filename=value.evidence.name.rsplit("/")[-1],
-    )
+    return serve_stored_file(value.evidence, stored_basename(value.evidence))

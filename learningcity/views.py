@@ -1,10 +1,25 @@
+import ipaddress
+import logging
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_prometheus.exports import ExportToDjangoView
 
 from districts.selectors import portal_district_list
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -25,3 +40,84 @@ def home(request):
 def healthz(request):
     """Liveness probe for load balancers: the process answers; touches nothing else."""
     return JsonResponse({"status": "ok"})
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_migrations():
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise RuntimeError("unapplied migrations")
+
+
+def _check_redis():
+    cache.set("readyz", "ok", timeout=10)
+    if cache.get("readyz") != "ok":
+        raise RuntimeError("the cache did not keep a value")
+    with celery_app.connection_for_write() as broker:  # what the web uses to queue tasks
+        broker.connect()  # the Redis transport pings on connect
+
+
+def _check_storage():
+    name = default_storage.save(f"readyz-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+
+
+@login_not_required
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness probe for load balancers: 200 when every service the portal needs answers.
+
+    503 names the failed checks; the reasons go to the log only.
+    """
+    checks = {"database": _check_database, "migrations": _check_migrations}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis
+    checks["storage"] = _check_storage
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as error:
+            logger.warning("Readiness check %s failed: %s: %s", name, type(error).__name__, error)
+            results[name] = "failed"
+        else:
+            results[name] = "ok"
+    ready = all(result == "ok" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )
+
+
+def _is_allowed_network(request) -> bool:
+    """Whether the client connects from METRICS_ALLOWED_NETWORKS, not through a proxy."""
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        # A proxy on an allowed address would vouch for anyone behind it.
+        return False
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return any(
+        address in ipaddress.ip_network(network, strict=False)
+        for network in settings.METRICS_ALLOWED_NETWORKS
+    )
+
+
+@login_not_required
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics, for METRICS_ALLOWED_NETWORKS and staff; 404 for everyone else."""
+    if not (_is_allowed_network(request) or request.user.is_staff):
+        raise Http404
+    return ExportToDjangoView(request)

@@ -7,6 +7,7 @@ from districts.models import AdministrativeUnit
 from learningcity.choices import Role
 
 from .factories import UserFactory
+from .object_storage import s3_endpoint  # noqa: F401  (a moto S3 server, per module)
 
 
 @pytest.fixture

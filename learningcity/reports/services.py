@@ -7,9 +7,12 @@ otherwise the row is marked failed with the error and the previous files stay do
 
 import datetime
 import logging
+import time
 import uuid
 from functools import partial
 
+from botocore.exceptions import ConnectionError as ObjectStoreConnectionError
+from botocore.exceptions import HTTPClientError
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -30,8 +33,15 @@ from .models import Report
 
 logger = logging.getLogger(__name__)
 
-# Errors worth trying again later: the database or a network service was briefly unreachable.
-TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
+# Errors worth trying again later: the database, a network service or the object store
+# (STORAGE=s3) was briefly unreachable.
+TRANSIENT_ERRORS = (
+    OperationalError,
+    ConnectionError,
+    TimeoutError,
+    ObjectStoreConnectionError,
+    HTTPClientError,
+)
 # Which kinds are due on the first day of a month, by month (the day after their span ends).
 DUE_IN_MONTHS = {
     ReportKind.MONTHLY: range(1, 13),
@@ -152,9 +162,14 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _claim(report_id: int) -> Report | None:
+def _claim(report_id: int, *, run_lost: bool = False) -> Report | None:
     """The report, marked running, if it waits to be compiled; None if there is nothing to do
-    (it was deleted, is compiled already, or another worker is compiling it)."""
+    (it was deleted, is compiled already, or another worker is compiling it).
+
+    ``run_lost``: this job ran before and that run is over unfinished (its worker was killed and
+    the broker delivered the job again, or it is a retry), so "running" means that run, not
+    another worker's: the report is claimed without waiting for REPORTS_STALE_AFTER.
+    """
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -166,7 +181,9 @@ def _claim(report_id: int) -> Report | None:
         if report is None:
             logger.warning("Report %s no longer exists", report_id)
             return None
-        running_elsewhere = report.status == ReportStatus.RUNNING and not report.is_stale()
+        running_elsewhere = (
+            report.status == ReportStatus.RUNNING and not report.is_stale() and not run_lost
+        )
         if report.status in (ReportStatus.DONE, ReportStatus.FAILED) or running_elsewhere:
             return None
         report.status = ReportStatus.RUNNING
@@ -209,8 +226,10 @@ def _delete_files(names) -> None:
         if name:
             try:
                 default_storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete the old report file %s", name)
+            except Exception:
+                # Whatever the storage raises (object storage: not OSError), a file left behind
+                # must not undo the compile that replaced it.
+                logger.warning("Could not delete the old report file %s", name, exc_info=True)
 
 
 def _finish(report: Report, files: dict[str, bytes], compiled_at) -> Report:
@@ -261,14 +280,16 @@ def _record(report_id: int, *, status: str, error: str) -> Report | None:
         return None
 
 
-def report_compile(*, report_id: int, final_attempt: bool = True) -> Report | None:
+def report_compile(
+    *, report_id: int, final_attempt: bool = True, run_lost: bool = False
+) -> Report | None:
     """Compile the report ``report_id``: every section, then the XLSX and the DOCX.
 
     Sets running, progress, then done with the new files, or failed with the error (the last
     good files stay). A transient error is re-raised for the task to retry, unless this is the
-    ``final_attempt``; then it is recorded like any other failure.
+    ``final_attempt``; then it is recorded like any other failure. ``run_lost``: see _claim.
     """
-    report = _claim(report_id)
+    report = _claim(report_id, run_lost=run_lost)
     if report is None:
         return None
     step = ""
@@ -282,6 +303,8 @@ def report_compile(*, report_id: int, final_attempt: bool = True) -> Report | No
                 }
                 built.append(sections.build(key, scope))
                 _progress(report, 5 + 75 * position // len(sections.SECTIONS))
+                if settings.REPORTS_SECTION_DELAY_SECONDS:  # tests and drills only
+                    time.sleep(settings.REPORTS_SECTION_DELAY_SECONDS)
             compiled_at = timezone.localtime()
             title = sections.report_title(scope)
             step = gettext("The XLSX file could not be written")

@@ -25,7 +25,14 @@ def compile_report(self, report_id: int) -> str | None:
     and trying again inside the web request would only delay the page; "compile again" will do.
     """
     final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
-    report = services.report_compile(report_id=report_id, final_attempt=final_attempt)
+    # Delivered again: the worker that had this job was lost before finishing it (acks_late,
+    # CELERY_TASK_REJECT_ON_WORKER_LOST, the broker's visibility timeout). A retry: the previous
+    # run gave up. Either way the report's "running" is this job's own, not another worker's.
+    delivery = self.request.delivery_info or {}
+    run_lost = bool(delivery.get("redelivered")) or self.request.retries > 0
+    report = services.report_compile(
+        report_id=report_id, final_attempt=final_attempt, run_lost=run_lost
+    )
     return report.status if report else None
 
 

@@ -3,7 +3,7 @@ polling a small partial), downloads through a permission check, and "compile aga
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.forms import run_service
 from learningcity.models import ReportingPeriod
+from learningcity.storage import serve_stored_file
 
 from . import selectors, services
 from .choices import ReportFormat, ReportKind, ReportStatus
@@ -113,16 +114,15 @@ def report_compile_again(request, pk: int):
     return redirect("reports:report", pk=report.pk)
 
 
-def file_response(report: Report, fmt: str) -> FileResponse:
-    """The report's last good ``fmt`` file as a download (404 when there is none)."""
+def file_response(report: Report, fmt: str):
+    """The report's last good ``fmt`` file as a download (404 when there is none): streamed,
+    or a redirect to a signed URL when the files are in object storage."""
     if fmt not in ReportFormat.values:
         raise Http404
     stored = getattr(report, fmt)
     if not stored:
         raise Http404(_("This report has no file yet."))
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=services.download_name(report, fmt)
-    )
+    return serve_stored_file(stored, services.download_name(report, fmt))
 
 
 def report_download(request, pk: int, fmt: str):

@@ -6,11 +6,14 @@ to start with development values.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_prometheus",
     # In layer order, lowest first: demo data loads in this order too.
     "districts",
     "awards",
@@ -51,6 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus metrics (/metrics): first and (before django-axes) last, to time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # X-Request-ID in and out, and on every log line of the request (learningcity.logs).
+    "learningcity.middleware.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,6 +127,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines would name the account
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Behind a reverse proxy: the request.META key holding the client's address, which the proxy sets
+# (docker-compose.yml's nginx: HTTP_X_REAL_IP); empty: REMOTE_ADDR. See learningcity/client_ip.py.
+CLIENT_IP_META_KEY = env("CLIENT_IP_META_KEY", default="")
+if CLIENT_IP_META_KEY:
+    AXES_CLIENT_IP_CALLABLE = "learningcity.client_ip.client_ip"
+    RATELIMIT_IP_META_KEY = "learningcity.client_ip.client_ip"
 
 # No inline script: pages load code only from our own static files.
 CONTENT_SECURITY_POLICY = {
@@ -162,17 +177,62 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
+# Where uploads and compiled reports are stored: the one place that chooses (production.py only
+# changes the staticfiles backend).
+#   STORAGE=filesystem (the embedded default): files under MEDIA_ROOT; downloads are streamed by
+#     the portal's own views after their permission check.
+#   STORAGE=s3: an S3-compatible bucket (Amazon S3, MinIO, ...). Downloads still pass the same
+#     permission check, then answer a redirect to a signed URL valid AWS_QUERYSTRING_EXPIRE
+#     seconds (see learningcity/storage.py). The bucket stays private: no ACL is set on objects,
+#     and an object is never overwritten (a new name is chosen instead).
+#     AWS_STORAGE_BUCKET_NAME (required), AWS_S3_ENDPOINT_URL (empty: Amazon S3; e.g.
+#     http://minio:9000), AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (empty:
+#     boto3's own credential chain, e.g. an instance role), AWS_QUERYSTRING_EXPIRE (60),
+#     AWS_S3_ADDRESSING_STYLE ("path", which MinIO needs; "virtual" for Amazon S3 if preferred).
+STORAGE = env("STORAGE", default="filesystem")
+if STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            "signature_version": "s3v4",
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"STORAGE must be 'filesystem' or 's3', not {STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # --- Cache, Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Shared by every web process: rate limits, cached sessions.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="learningcity"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
+        }
     }
+    # Sessions read from Redis, written to the database too: a Redis flush logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -182,8 +242,22 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues, so that long report compiles never hold up the short jobs (README.md, Celery
+# workers): "reports" for compile_report, "default" for every other task, the beat's included.
+# A worker started without -Q consumes both; `-Q reports` or `-Q default` one of them.
+CELERY_TASK_QUEUES = (Queue("default"), Queue("reports"))
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"learningcity.reports.tasks.compile_report": {"queue": "reports"}}
+# A job is acknowledged once it has finished, so a worker killed mid-job (or its pool process
+# lost) leaves it to another worker: at once for a lost pool process, after the visibility
+# timeout for a worker gone altogether. Redis hands an unacknowledged job to another worker after
+# CELERY_VISIBILITY_TIMEOUT seconds, so it must exceed the longest job (REPORTS_STALE_AFTER).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {
         "task": "learningcity.tasks.purge_expired_sessions",
@@ -272,13 +346,41 @@ PORTAL_PROVINCE_CODE = env("PORTAL_PROVINCE_CODE", default="79")
 # Demo accounts with published passwords may only be created where this is on.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)
 
+# LOG_FORMAT: "text" (development) or "json" (one object per line; production's default). Every
+# line carries request_id: the request's X-Request-ID, or the Celery task's id.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "learningcity.logs.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "filters": {
+        "request_id": {"()": "learningcity.logs.RequestIdFilter"},
+        "redact": {"()": "learningcity.logs.RedactPersonalData"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "learningcity.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact", "request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+if LOG_FORMAT not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+
+# --- Health and metrics (learningcity/views.py) --------------------------------------------------
+# /metrics answers staff users and clients connecting straight (not through a proxy) from these
+# networks; everyone else gets 404. Comma-separated CIDRs.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from None
 
 # --- Uploads -------------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -299,6 +401,9 @@ AWARDS_COMMENT_RATE = env("AWARDS_COMMENT_RATE", default="5/h")
 REPORTS_LANGUAGE = env("REPORTS_LANGUAGE", default=LANGUAGE_CODE)
 # A report queued or compiling for longer than this lost its job: a new request queues it again.
 REPORTS_STALE_AFTER = datetime.timedelta(minutes=env.int("REPORTS_STALE_MINUTES", default=30))
+# For tests and drills only: seconds to pause after each section, so that a compile lasts long
+# enough to be interrupted (a worker killed mid-way). Leave it at 0.
+REPORTS_SECTION_DELAY_SECONDS = env.float("REPORTS_SECTION_DELAY_SECONDS", default=0)
 # The issuer's texts in the DOCX (Decree 30/2020/NĐ-CP layout). "{district}" is the district's
 # name, "{district_upper}" the same in capitals.
 REPORTS_LETTERHEAD = {

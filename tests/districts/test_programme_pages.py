@@ -357,3 +357,19 @@ def test_digest_search_ignores_diacritics(client, hcmc, reviewer, periods):
     export = client.get("/districts/digest/", {"period": "2025", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet.max_row == 4 and sheet["E2"].value == "khó khăn"
+
+
+def test_the_board_of_many_districts_comes_in_pages_with_city_totals(
+    client, reviewer, hcmc, periods, monkeypatch
+):
+    from districts import views
+
+    monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 10)  # as 696 districts at 50 a page
+    client.force_login(reviewer)
+    first = client.get("/districts/review-board/", {"period": "2025"}).content.decode()
+    assert first.count('<a href="/districts/7') == 10 and "0/22" in first
+    assert "Trang 1/3" in first and "period=2025&amp;page=2" in first
+    last = client.get("/districts/review-board/", {"period": "2025", "page": 3}).content.decode()
+    assert last.count('<a href="/districts/7') == 2 and "0/22" in last
+    export = client.get("/districts/review-board/", {"period": "2025", "format": "xlsx"})
+    assert load_workbook(io.BytesIO(export.content)).active.max_row == 23  # every district

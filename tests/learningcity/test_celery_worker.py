@@ -91,13 +91,15 @@ def redis_celery(monkeypatch):
     require_redis()
     for name in CELERY_ENV_OVERRIDES:
         monkeypatch.delenv(name, raising=False)
-    # A queue per run, so that another run against the same Redis neither steals nor leaves tasks.
+    # A queue per run, so that another run against the same Redis neither steals nor leaves tasks;
+    # every task goes to it, report compiles too (no CELERY_TASK_ROUTES).
     queue_name = f"learningcity-test-{uuid.uuid4().hex}"
     test_conf = {
         "broker_url": REDIS_URL,
         "result_backend": REDIS_URL,
         "task_always_eager": False,
         "task_default_queue": queue_name,
+        "task_routes": {},
     }
     saved_conf = {key: app.conf[key] for key in test_conf}
     drop_connections(app)
@@ -139,6 +141,11 @@ class Worker:
                 return
         pytest.fail(self.failure(f"The worker did not answer a ping in {WORKER_READY_TIMEOUT}s"))
 
+    def kill(self):
+        """SIGKILL: the worker ends at once, acknowledging nothing and restoring nothing."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
@@ -149,10 +156,10 @@ class Worker:
                 self.process.wait()
 
 
-@pytest.fixture
-def celery_worker(transactional_db, redis_celery, tmp_path):
-    """A `celery worker` process on the test database, consuming the test queue."""
-    nodename = f"{redis_celery}@localhost"
+def start_worker(*, queues: str, log_path: Path, pool: str = "solo", **environ) -> Worker:
+    """Start a `celery worker` process on the test database consuming ``queues`` (comma-separated),
+    ``environ`` added to its environment; return it once it answers a ping."""
+    nodename = f"worker-{uuid.uuid4().hex[:12]}@localhost"
     environment = {
         key: value for key, value in os.environ.items() if key not in CELERY_ENV_OVERRIDES
     }
@@ -162,13 +169,13 @@ def celery_worker(transactional_db, redis_celery, tmp_path):
         REDIS_URL=REDIS_URL,
         PYTHONUNBUFFERED="1",
     )
-    log_path = tmp_path / "worker.log"
+    environment.update(environ)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "learningcity", "worker"),
-                *("--pool=solo", "--concurrency=1", "-l", "info"),
-                *("--hostname", nodename, "--queues", redis_celery),
+                *(f"--pool={pool}", "--concurrency=1", "-l", "info"),
+                *("--hostname", nodename, "--queues", queues),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
             ],
             cwd=settings.BASE_DIR,
@@ -179,6 +186,17 @@ def celery_worker(transactional_db, redis_celery, tmp_path):
     worker = Worker(process, log_path, nodename)
     try:
         worker.wait_until_ready()
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_celery, tmp_path):
+    """A `celery worker` process on the test database, consuming the test queue."""
+    worker = start_worker(queues=redis_celery, log_path=tmp_path / "worker.log")
+    try:
         yield worker
     finally:
         worker.stop()

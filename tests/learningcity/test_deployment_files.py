@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "static" / "vendor"
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "beat", "worker-reports", "migrate")
 EXPECTED_ENV = {
     "DJANGO_SETTINGS_MODULE": "learningcity.settings.production",
     "DATABASE_URL": "postgres://learningcity:${POSTGRES_PASSWORD}@postgres:5432/learningcity",
@@ -93,8 +93,19 @@ def exec_form_or_shell(arguments):
 
 
 # --- docker-compose.yml --------------------------------------------------------------------------
-def test_compose_has_the_five_services_and_no_obsolete_version_key(compose, services):
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_has_its_services_and_no_obsolete_version_key(compose, services):
+    assert set(services) == {
+        "postgres",
+        "redis",
+        "minio",
+        "createbucket",
+        "migrate",
+        "web",
+        "worker",
+        "worker-reports",
+        "beat",
+        "proxy",
+    }
     assert "version" not in compose
 
 
@@ -165,24 +176,29 @@ def test_postgres_data_lives_in_a_declared_named_volume(compose, services):
     assert source in (compose.get("volumes") or {})
 
 
-@pytest.mark.parametrize("name", ["web", "worker"])
-def test_uploads_live_in_the_named_media_volume(compose, services, name):
-    assert mounts(services[name])["/data/media"] == "media"
-    assert "media" in (compose.get("volumes") or {})
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_uploads_live_in_the_bucket_not_in_a_volume(services, name):
+    # With several web replicas (and hosts) files go to object storage (tests/test_compose.py).
+    assert as_dict(services[name]["environment"])["STORAGE"] == "s3"
+    assert "/data/media" not in mounts(services[name])
 
 
 def test_no_service_sets_container_name(services):
     assert [name for name, service in services.items() if "container_name" in service] == []
 
 
-def test_web_migrates_then_serves_with_gunicorn(services):
+def test_migrations_run_once_then_web_serves_with_gunicorn(services):
+    # One-shot migrate service: web replicas started together must not migrate concurrently.
+    assert "manage.py migrate --noinput" in as_text(services["migrate"]["command"])
+    assert services["migrate"]["restart"] == "no"
+    depends_on = services["web"]["depends_on"]
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
     command = as_text(services["web"]["command"])
-    assert "manage.py migrate --noinput" in command
+    assert "migrate" not in command
     assert "gunicorn" in command
-    assert command.index("migrate") < command.index("gunicorn")
     assert "learningcity.wsgi:application" in command
     assert "0.0.0.0:8000" in command
-    assert "8000:8000" in [str(port) for port in services["web"]["ports"]]
+    assert "ports" not in services["web"]  # only the proxy publishes a port
 
 
 def test_web_command_is_a_valid_shell_line(services):
@@ -190,8 +206,8 @@ def test_web_command_is_a_valid_shell_line(services):
     assert command[:2] == ["sh", "-c"]
     # Compose turns $$ into $ before the shell sees the line.
     words = shlex.split(command[2].replace("$$", "$"))
-    assert words[:4] == ["python", "manage.py", "migrate", "--noinput"]
-    assert "&&" in words
+    assert words[:2] == ["exec", "gunicorn"]  # gunicorn replaces the shell: it gets the signals
+    assert "--workers" in words
 
 
 def test_worker_and_beat_run_the_learningcity_celery_app(services):

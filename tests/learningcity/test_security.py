@@ -81,6 +81,7 @@ def test_production_cookies_are_secure_and_hsts_is_on():
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "learningcity.settings.production",
             "SECRET_KEY": "k" * 60,
+            "MEDIA_ROOT": "/data/media",
         },
         capture_output=True,
         text=True,

@@ -37,6 +37,13 @@ def test_production_refuses_debug():
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=STRONG_KEY)
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        MEDIA_ROOT="/data/media",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

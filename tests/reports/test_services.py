@@ -308,3 +308,18 @@ def test_the_schedule_is_in_settings():
     )
     assert schedule["reports-yearly"]["kwargs"] == {"kind": "yearly"}
     assert settings.CELERY_TIMEZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_a_job_whose_run_was_lost_claims_the_report_that_run_left_running(reviewer, periods, hcmc):
+    """Killed mid-compile, a worker leaves its report "running"; the same job delivered again
+    (or retried) compiles it, while another job still leaves it to the worker running it."""
+    report = services.report_request(user=reviewer, kind="yearly", period=periods["2025"])
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=report.requested_at, attempts=1
+    )
+    assert services.report_compile(report_id=report.pk) is None
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.RUNNING
+
+    assert tasks.compile_report.apply(args=[report.pk], retries=1).get() == "done"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.attempts == 2 and report.has_files

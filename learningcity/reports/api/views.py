@@ -21,6 +21,12 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="The user may not request this report."),
     404: OpenApiResponse(ErrorSerializer, description="No such report within the user's scope."),
 }
+SIGNED_REDIRECT = OpenApiResponse(
+    description=(
+        "With object storage (STORAGE=s3): a redirect to a signed URL of the file, valid for a "
+        "short while."
+    )
+)
 
 
 @extend_schema_view(
@@ -75,6 +81,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Download the report's XLSX workbook",
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            302: SIGNED_REDIRECT,
             404: ERRORS[404],
         },
     )
@@ -86,6 +93,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Download the report's DOCX document",
         responses={
             (200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            302: SIGNED_REDIRECT,
             404: ERRORS[404],
         },
     )
