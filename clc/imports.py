@@ -19,7 +19,13 @@ from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet
 
 from . import services
-from .choices import ActivityReportStatus, FundingSource, LearningTopic, Participants
+from .choices import (
+    ActivityReportStatus,
+    CentreStatus,
+    FundingSource,
+    LearningTopic,
+    Participants,
+)
 from .models import Centre
 from .resources import STATUS_LABELS_VI, YES, CentreResource
 
@@ -28,6 +34,7 @@ MAX_PORTAL_ROWS = 20_000  # the Department's file of every ward of the portal
 CENTRES_SHEET = "Trung tâm học tập cộng đồng"
 GUIDE_SHEET = "Hướng dẫn"
 CHANGE_REASON = "spreadsheet import"
+STATUS_LABELS = dict(CentreStatus.choices)
 OPTIONAL_COLUMNS = {"Phường/xã"}  # shown for the reader; the code identifies the ward
 
 
@@ -164,6 +171,7 @@ def centres_import(
                 errors.extend(_messages(more, column_of))
         values = {f.attribute: getattr(instance, f.attribute) for f in import_fields}
         preview.update(values)
+        preview["status_label"] = STATUS_LABELS.get(values.get("status"), values.get("status"))
         centre = existing.get(code)
         preview["action"] = _("update") if centre else _("new")
         if errors:

@@ -100,6 +100,7 @@ def test_the_page_previews_a_long_file_in_part_then_imports_it(
     upload = xlsx([row(ward(district_1, i)) for i in range(3)] + [row(ward(district_3, 0))])
     html = client.post("/clc/import/", {"upload": upload}).content.decode()
     assert "Preview: 4 centres" in html and "The first 2 of 4 rows are shown." in html
+    assert "<td>Active</td>" in html and "<td>active</td>" not in html  # the label, not the code
     assert html.count("<td>2</td>") + html.count("<td>3</td>") >= 2
     assert f"<td>{ward(district_3, 0).code}</td>" not in html  # row 5 is not shown
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
