@@ -5,7 +5,7 @@ transaction that is rolled back if any row is refused, or always on a dry run (t
 The officer sees each problem with its Excel row number and column.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal
+from learningcity import spreadsheets
 from learningcity.permissions import ensure_may_change_unit
 from learningcity.spreadsheets import SpreadsheetError, cell_text, column_positions, read_sheet
 from learningcity.uploads import validate_spreadsheet
@@ -39,22 +40,11 @@ OPTIONAL_COLUMNS = {"Phường/xã"}  # shown for the reader; the code identifie
 
 
 @dataclass
-class ImportOutcome:
-    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
+class ImportOutcome(spreadsheets.ImportOutcome):
+    """An import's outcome, with the centres it registers and those it updates."""
 
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
-    file_errors: list[str] = field(default_factory=list)
     created: int = 0
     updated: int = 0
-
-    @property
-    def is_valid(self) -> bool:
-        return not (self.errors or self.file_errors)
-
-    @property
-    def written(self) -> int:
-        return self.created + self.updated
 
 
 def _read(upload, *, max_rows: int) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
@@ -192,6 +182,7 @@ def centres_import(
         if outcome.is_valid:
             outcome.updated = sum(1 for _n, (_w, centre, _v) in accepted if centre)
             outcome.created = len(accepted) - outcome.updated
+            outcome.written = len(accepted)
 
     if dry_run or not outcome.is_valid:
         transaction.set_rollback(True)

@@ -5,15 +5,19 @@ wrong, nothing is written and the officer sees each problem with its Excel row n
 call with ``dry_run=True`` is the preview.
 """
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from learningcity.permissions import Action, ensure_allowed
-from learningcity.spreadsheets import SpreadsheetError, cell_text, column_positions, read_sheet
+from learningcity.spreadsheets import (
+    ImportOutcome,
+    SpreadsheetError,
+    cell_text,
+    column_positions,
+    read_sheet,
+)
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet, build_workbook
 
@@ -25,20 +29,6 @@ MAX_ROWS = 500
 MEMBERS_SHEET = "Thành viên Ban chỉ đạo"
 GUIDE_SHEET = "Hướng dẫn"
 CHANGE_REASON = "spreadsheet import"
-
-
-@dataclass
-class ImportOutcome:
-    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
-
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
-    file_errors: list[str] = field(default_factory=list)
-    written: int = 0
-
-    @property
-    def is_valid(self) -> bool:
-        return not (self.errors or self.file_errors)
 
 
 def _parse_members(upload, outcome: ImportOutcome) -> list[CommitteeMember]:

@@ -5,14 +5,12 @@ An import is all or nothing: the file is read and every row checked, then the va
 on a dry run (the preview) or if anything is wrong. Problems come back with their Excel row.
 """
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.permissions import Action, ensure_allowed
-from learningcity.spreadsheets import SpreadsheetError, cell_text, read_sheet
+from learningcity.spreadsheets import ImportOutcome, SpreadsheetError, cell_text, read_sheet
 from learningcity.text import search_key
 from learningcity.uploads import validate_spreadsheet
 from learningcity.xlsx import Sheet, build_workbook
@@ -42,20 +40,6 @@ RATIO_SUFFIX_VI = " (Tử số/Mẫu số)"
 COMPUTED_SUFFIX_VI = " (tự tính)"
 YES_WORDS = {"co", "yes", "x", "dat"}
 NO_WORDS = {"khong", "no", "chua"}
-
-
-@dataclass
-class ImportOutcome:
-    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
-
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
-    file_errors: list[str] = field(default_factory=list)
-    written: int = 0
-
-    @property
-    def is_valid(self) -> bool:
-        return not (self.errors or self.file_errors)
 
 
 def _ordered_values(submission: Submission):

@@ -7,11 +7,26 @@ empty or oversized file gets the same clear message everywhere and never a 500.
 import datetime
 import io
 import warnings
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from .text import normalize_text, search_key
+
+
+@dataclass
+class ImportOutcome:
+    """What an import found (``rows`` for the preview) and, unless a dry run, wrote."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+    file_errors: list[str] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not (self.errors or self.file_errors)
 
 
 class SpreadsheetError(Exception):
