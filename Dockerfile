@@ -54,4 +54,6 @@ USER app:app
 
 EXPOSE 8000
 
-CMD ["sh", "-c", "exec gunicorn learningcity.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+# gunicorn.conf.py: the access log (standard output, with request ids) and the Prometheus metrics
+# of all workers together.
+CMD ["sh", "-c", "exec gunicorn learningcity.wsgi:application --config gunicorn.conf.py --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2}"]

@@ -319,6 +319,11 @@ class Dossier(models.Model):
         verbose_name = _("award dossier")
         verbose_name_plural = _("award dossiers")
         ordering = ["-round__year", "number"]
+        indexes = [
+            # The list of a round counts its dossiers by status (drafts left out), and the
+            # statistics group them: an index-only count instead of fetching the round's rows.
+            models.Index(fields=["round", "status"], name="dossier_round_status_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="unique_dossier_number"),
             models.UniqueConstraint(

@@ -19,6 +19,7 @@ from learningcity.permissions import Action, ensure_may_change_unit, reach, rest
 from learningcity.text import search_key
 from learningcity.workflow import ConflictError, check_version, transition
 
+from . import notices
 from .choices import (
     DECIDABLE_STATUSES,
     POSTED_STATUSES,
@@ -301,7 +302,9 @@ def dossier_submit(*, user, dossier: Dossier, expected_status: str | None = None
         _ensure_intake_open(locked.round)
     if not locked.attachments.filter(kind=AttachmentKind.ACHIEVEMENT_REPORT).exists():
         raise ValidationError(_("Attach the achievement report before sending the dossier."))
-    return _move(locked, user=user, action=action)
+    submitted = _move(locked, user=user, action=action)
+    notices.dossier_submitted(submitted, actor=user)
+    return submitted
 
 
 # --- The Department: receive or return, review ----------------------------------------------------
@@ -321,13 +324,15 @@ def dossier_return(
 ) -> Dossier:
     """Send an incomplete dossier back to the district; the reason says what to add."""
     reason = _required_reason(reason, _("Say what the district should add to the dossier."))
-    return _department_step(
+    returned = _department_step(
         user=user,
         dossier=dossier,
         action=DossierAction.RETURN,
         expected_status=expected_status,
         reason=reason,
     )
+    notices.dossier_returned(returned, actor=user, reason=reason)
+    return returned
 
 
 @transaction.atomic
@@ -452,6 +457,7 @@ def decision_grant(
         reason=str(decision),
         decision=decision,
     )
+    notices.dossiers_awarded(locked, actor=user, decision=decision)
     return decision
 
 
@@ -461,13 +467,15 @@ def dossier_reject(
 ) -> Dossier:
     """Close a council verdict without an award."""
     reason = _required_reason(reason, _("Say why the dossier is rejected."))
-    return _department_step(
+    rejected = _department_step(
         user=user,
         dossier=dossier,
         action=DossierAction.REJECT,
         expected_status=expected_status,
         reason=reason,
     )
+    notices.dossier_rejected(rejected, actor=user, reason=reason)
+    return rejected
 
 
 @transaction.atomic
@@ -484,6 +492,7 @@ def dossiers_reject_remaining(*, user, round: Round, reason: str) -> int:
         .order_by("pk")
     )
     _move_many(remaining, user=user, action=DossierAction.REJECT, reason=reason)
+    notices.dossiers_rejected(remaining, actor=user, reason=reason)
     return len(remaining)
 
 

@@ -17,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from learningcity.forms import run_service
 from learningcity.permissions import Action, may_change_unit, restrict
-from learningcity.storage import serve_stored_file, stored_basename
+from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import selectors, services
@@ -124,7 +124,12 @@ class DossierListView(ListView):
         )
         self.sort = self.request.GET.get("sort", "code")
         ordering = self.orderings.get(self.sort, self.orderings["code"])
-        return self.filterset.qs.order_by(*ordering)
+        dossiers = self.filterset.qs
+        if self.filterset.form.cleaned_data.get("round"):
+            # One round (the latest unless asked): its year orders nothing, and without it the
+            # (round, number) index serves the page.
+            ordering = [field for field in ordering if field.lstrip("-") != "round__year"]
+        return dossiers.order_by(*ordering)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
@@ -246,6 +251,7 @@ def dossier_edit(request, pk: int):
     )
 
 
+@download_view
 def attachment_download(request, pk: int):
     """Files are never served directly: the reader must see the dossier and its personal data."""
     attachment = get_object_or_404(
@@ -514,6 +520,7 @@ def round_close(request, pk: int):
     )
 
 
+@download_view
 def decision_download(request, pk: int):
     decision = get_object_or_404(restrict(Decision.objects.all(), request.user), pk=pk)
     if not decision.file:

@@ -429,6 +429,38 @@ class Generator:
         self.out(f"awards: {len(YEARS)} rounds, {total} dossiers")
 
 
+def deadlines(out=print) -> None:
+    """The 2025 obligations, and each submission's first submission dated from its status
+    change (the data set is written in bulk, without the services that stamp it). Idempotent,
+    so that it also brings an older data set up to date."""
+    from django.db.models import F
+
+    from clc.models import ActivityReport
+    from districts.models import InterimReview
+    from indicators.models import Submission
+    from learningcity.deadlines.choices import ObligationKind
+    from learningcity.deadlines.models import Obligation
+    from learningcity.deadlines.services import OBLIGATION_PLAN, default_due_date
+    from learningcity.models import ReportingPeriod
+
+    for model in (InterimReview, Submission, ActivityReport):
+        model.objects.filter(first_submitted_at=None).exclude(status="draft").update(
+            first_submitted_at=F("status_changed_at")
+        )
+    for kind, period_kind in OBLIGATION_PLAN.items():
+        low, high = ReportingPeriod.NUMBER_LIMITS[period_kind]
+        for number in range(low, high + 1):
+            period = ReportingPeriod.objects.get_or_create_for(
+                kind=period_kind, year=2025, number=number
+            )
+            Obligation.objects.get_or_create(
+                kind=kind,
+                period=period,
+                defaults={"due_date": default_due_date(ObligationKind(kind), period)},
+            )
+    out(f"deadlines: {Obligation.objects.count()} obligations")
+
+
 def generate(*, scale: str, seed: int, out=print) -> None:
     """Fill the (migrated, empty) database of the settings with the data set of ``scale``."""
     from django.core.management import call_command
@@ -444,6 +476,7 @@ def generate(*, scale: str, seed: int, out=print) -> None:
         generator.indicators()
         generator.centres()
         generator.awards(round(NATIONAL_DOSSIERS * min(1.0, share)))
+        deadlines(out=out)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them on a live database
@@ -454,10 +487,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["city", "national"], default="city")
     parser.add_argument("--seed", type=int, default=2030)
+    parser.add_argument(
+        "--update", action="store_true", help="bring an existing data set up to date only"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningcity.settings.base")
     django.setup()
-    generate(scale=args.scale, seed=args.seed)
+    if args.update:
+        deadlines()
+    else:
+        generate(scale=args.scale, seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ PATHS = [
     ("award stats API", "consumer", "/api/v1/award-stats/?round=2024", "award_stats"),
     ("CLC stats", "reviewer", "/clc/stats/?year=2024", "clc_stats"),
     ("CLC stats API", "consumer", "/api/v1/clc-stats/?year=2024", "clc_stats"),
+    ("timeliness API", "consumer", "/api/v1/timeliness/?year=2025", "timeliness"),
 ]
 
 # The province condition is added where the portal is one province's.
@@ -103,6 +104,13 @@ FLOORS = {
         LEFT JOIN clc_activityreport a ON a.centre_id = c.id AND a.year = 2024
         WHERE true {province}
         GROUP BY w.parent_id""",
+    "timeliness": """
+        SELECT r.district_id, r.first_submitted_at, r.status
+        FROM districts_interimreview r
+        JOIN districts_administrativeunit d ON d.id = r.district_id
+        JOIN districts_administrativeunit p ON p.id = d.parent_id
+        WHERE r.first_submitted_at IS NOT NULL {province}
+          AND r.period_id IN (SELECT id FROM learningcity_reportingperiod WHERE year = 2025)""",
 }
 
 

@@ -57,6 +57,15 @@ def _ready(scale: str) -> bool:
 
 def prepare(scale: str) -> None:
     if _ready(scale):
+        # Kept from an earlier run: migrated and brought up to date with what was added since.
+        env = _env(scale)
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "-m", "bench.generate", "--scale", scale, "--update"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         return
     print(f"Generating the {scale} data set (once; it is kept in lc_bench_{scale})...", flush=True)
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:

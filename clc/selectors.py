@@ -23,14 +23,24 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import AdministrativeUnit
-from districts.selectors import in_portal, portal_district_list, ward_list
+from districts.selectors import in_portal, portal_districts, ward_list
 from learningcity.choices import Role
+from learningcity.deadlines.registry import Submitted
+from learningcity.models import ReportingPeriod
 from learningcity.text import search_key
 
-from .choices import REPORTS_IN, ActivityReportStatus, FundingSource, LearningTopic, Participants
+from .choices import (
+    REPORTS_IN,
+    ActivityReportStatus,
+    CentreStatus,
+    FundingSource,
+    LearningTopic,
+    Participants,
+)
 from .models import (
     ActivityReport,
     Centre,
@@ -227,17 +237,30 @@ def _centre_aggregates(*, as_of: datetime.date, bands: list[RatingBand]) -> dict
     return aggregates
 
 
-def _centres_of_year(year: int, district_ids) -> QuerySet[Centre]:
-    return Centre.objects.filter(ward__parent__in=district_ids).annotate(
+def _centres_of_year(year: int, centres: QuerySet[Centre]) -> QuerySet[Centre]:
+    return centres.annotate(
         report=FilteredRelation("reports", condition=Q(reports__year=year)),
         evaluation=FilteredRelation("evaluations", condition=Q(evaluations__year=year)),
     )
 
 
+# The keys of the breakdowns, read once: a choices class computes its values on each call,
+# and a country's roll-up makes Figures for 696 districts.
+PARTICIPANT_KEYS = tuple(Participants.values)
+FUNDING_KEYS = tuple(FundingSource.values)
+TOPIC_KEYS = tuple(LearningTopic.values)
+
+
 def _figures(row: dict | None, bands: list[RatingBand]) -> Figures:
     """Figures from one aggregate row; zeros when ``row`` is None (no centres)."""
     if row is None:
-        row = dict.fromkeys(_centre_aggregates(as_of=datetime.date.today(), bands=bands), 0)
+        return Figures(
+            participants=dict.fromkeys(PARTICIPANT_KEYS, 0),
+            funding=dict.fromkeys(FUNDING_KEYS, 0),
+            ratings={band.code: 0 for band in bands},
+            classes=dict.fromkeys(TOPIC_KEYS, 0),
+            sessions=dict.fromkeys(TOPIC_KEYS, 0),
+        )
     return Figures(
         centres=row["centres"],
         active_centres=row["active_centres"],
@@ -246,20 +269,45 @@ def _figures(row: dict | None, bands: list[RatingBand]) -> Figures:
         reports_accepted=row["reports_accepted"],
         using_it=row["using_it"],
         evaluated=row["evaluated"],
-        participants={p.value: row[f"participants_{p.value}"] for p in Participants},
-        funding={s.value: row[f"funding_{s.value}"] for s in FundingSource},
+        participants={key: row[f"participants_{key}"] for key in PARTICIPANT_KEYS},
+        funding={key: row[f"funding_{key}"] for key in FUNDING_KEYS},
         ratings={band.code: row[f"rating_{band.pk}"] for band in bands},
-        classes=dict.fromkeys(LearningTopic.values, 0),
-        sessions=dict.fromkeys(LearningTopic.values, 0),
+        classes=dict.fromkeys(TOPIC_KEYS, 0),
+        sessions=dict.fromkeys(TOPIC_KEYS, 0),
     )
 
 
-def _topic_rows(year: int, district_ids):
-    return ReportTopic.objects.filter(
-        report__year=year,
-        report__status=ACCEPTED,
-        report__centre__ward__parent__in=district_ids,
-    )
+def _topic_rows(year: int, district=None):
+    topics = ReportTopic.objects.filter(report__year=year, report__status=ACCEPTED)
+    if district is not None:
+        return topics.filter(report__centre__ward__parent=district)
+    return in_portal(topics, district="report__centre__ward__parent")
+
+
+# The fields of Figures: counts, and breakdowns of counts by key.
+NUMBERS = (
+    "centres",
+    "active_centres",
+    "model_centres",
+    "reports_in",
+    "reports_accepted",
+    "using_it",
+    "evaluated",
+)
+BREAKDOWNS = ("participants", "funding", "ratings", "classes", "sessions")
+
+
+def _sum(rows: Iterable[Figures], bands: list[RatingBand]) -> Figures:
+    """The figures of several districts together: every figure is a count or a sum."""
+    total = _figures(None, bands)
+    for row in rows:
+        for name in NUMBERS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        for name in BREAKDOWNS:
+            mine = getattr(total, name)
+            for key, value in getattr(row, name).items():
+                mine[key] = mine.get(key, 0) + value
+    return total
 
 
 @dataclass
@@ -273,44 +321,55 @@ class Rollup:
 
 def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
     """The figures of ``year`` for the city (``district`` None) or one district, and, for the
-    city, one row per district. Six queries at most, whatever the number of centres."""
+    city, one row per district in GSO order.
+
+    Two queries grouped by district, whatever the number of centres and districts: the
+    centres' figures, and the topics' classes and sessions; the city's total is their sum.
+    """
     as_of = year_end(year)
     bands = list(rating_scale())
-    districts = list(portal_district_list()) if district is None else [district]
-    district_ids = [d.pk for d in districts]
-    aggregates = _centre_aggregates(as_of=as_of, bands=bands)
-
-    total = _figures(_centres_of_year(year, district_ids).aggregate(**aggregates), bands)
-    for row in (
-        _topic_rows(year, district_ids)
-        .values("topic")
-        .annotate(classes=Sum("classes"), sessions=Sum("sessions"))
-        .order_by()
-    ):
-        total.classes[row["topic"]] = row["classes"]
-        total.sessions[row["topic"]] = row["sessions"]
-    rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)
-    if district is not None or not by_district:
-        return rollup
-
+    if district is None:
+        districts = list(portal_districts().select_related("parent"))
+        centres = in_portal(Centre.objects.all(), district=DISTRICT)
+    else:
+        districts = [district]
+        centres = Centre.objects.filter(ward__parent=district)
     rows = {
         row[DISTRICT]: _figures(row, bands)
-        for row in _centres_of_year(year, district_ids)
+        for row in _centres_of_year(year, centres)
         .values(DISTRICT)
-        .annotate(**aggregates)
+        .annotate(**_centre_aggregates(as_of=as_of, bands=bands))
         .order_by()
     }
-    for row in (
-        _topic_rows(year, district_ids)
-        .values("report__centre__ward__parent", "topic")
-        .annotate(classes=Sum("classes"), sessions=Sum("sessions"))
-        .order_by()
-    ):
-        figures = rows[row["report__centre__ward__parent"]]
-        figures.classes[row["topic"]] = row["classes"]
-        figures.sessions[row["topic"]] = row["sessions"]
-    rollup.districts = [(d, rows.get(d.pk) or _figures(None, bands)) for d in districts]
+    # One row per district with a column per topic, rather than a row per district and topic.
+    by_topic = {}
+    for key in TOPIC_KEYS:
+        by_topic[f"classes_{key}"] = Sum("classes", filter=Q(topic=key), default=0)
+        by_topic[f"sessions_{key}"] = Sum("sessions", filter=Q(topic=key), default=0)
+    path = "report__centre__ward__parent"
+    for row in _topic_rows(year, district).values(path).annotate(**by_topic).order_by():
+        figures = rows[row[path]]
+        for key in TOPIC_KEYS:
+            figures.classes[key] = row[f"classes_{key}"]
+            figures.sessions[key] = row[f"sessions_{key}"]
+    by_unit = [(d, rows.get(d.pk) or _figures(None, bands)) for d in districts]
+    total = _sum((figures for _d, figures in by_unit), bands)
+    rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)
+    if district is None and by_district:
+        rollup.districts = by_unit
     return rollup
+
+
+def by_province(rollup: Rollup) -> list[tuple[AdministrativeUnit, Figures]]:
+    """The district rows of a country's ``rollup`` added up by province, in GSO order: what a
+    chart of 696 districts could not show."""
+    provinces: dict[int, tuple[AdministrativeUnit, list[Figures]]] = {}
+    for district, figures in rollup.districts:
+        provinces.setdefault(district.parent_id, (district.parent, []))[1].append(figures)
+    return [
+        (province, _sum(rows, rollup.bands))
+        for province, rows in sorted(provinces.values(), key=lambda item: item[0].code)
+    ]
 
 
 def district_centres(*, district, year: int) -> QuerySet[Centre]:
@@ -394,3 +453,37 @@ def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | N
     """{district id: percent of its centres using IT, by their accepted report of ``year``};
     None for a district without centres. The national target is 70% by 2025."""
     return _share_of_centres(district_ids, year, Q(report__status=ACCEPTED, report__uses_it=True))
+
+
+# --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------
+
+
+def reports_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submitted]:
+    """Districts all of whose active centres have sent their report of ``period``'s year: when
+    the last of them first came in, and whether the district office accepted them all."""
+    of_year = Q(reports__year=period.year, reports__first_submitted_at__isnull=False)
+    rows = (
+        Centre.objects.filter(ward__parent_id__in=district_ids, status=CentreStatus.ACTIVE)
+        .order_by()
+        .values("ward__parent_id")
+        .annotate(
+            centres=Count("pk", distinct=True),
+            sent=Count("reports", filter=of_year),
+            accepted=Count(
+                "reports",
+                filter=Q(reports__year=period.year, reports__status=ActivityReportStatus.ACCEPTED),
+            ),
+            last=Max("reports__first_submitted_at", filter=of_year),
+        )
+    )
+    return {
+        row["ward__parent_id"]: Submitted(
+            first_submitted_at=row["last"], approved=row["accepted"] == row["centres"]
+        )
+        for row in rows
+        if row["sent"] == row["centres"]
+    }
+
+
+def reports_entry_url(period: ReportingPeriod, district) -> str:
+    return f"{reverse('clc:not-reported')}?year={period.year}&district={district.code}"

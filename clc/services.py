@@ -15,11 +15,13 @@ from simple_history.utils import bulk_create_with_history
 from districts.choices import Level
 from districts.models import AdministrativeUnit
 from learningcity.bulk import update_many
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.services import ensure_entry_open
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
 from learningcity.signals import bulk_changed
 from learningcity.workflow import ConflictError, check_version, transition
 
-from . import selectors
+from . import notices, selectors
 from .choices import CentreStatus, LearningTopic
 from .models import ActivityReport, Centre, Evaluation, EvaluationScore, ReportTopic
 
@@ -226,6 +228,7 @@ def report_save(
     """
     _unknown(fields, REPORT_FIELDS)
     locked_centre = _locked(Centre, centre.pk, user)
+    _ensure_open(user, centre=locked_centre, year=year)
     report = (
         ActivityReport.objects.select_for_update().filter(centre=locked_centre, year=year).first()
     )
@@ -258,14 +261,25 @@ def _report_step(*, user, report: ActivityReport, action: str, **fields) -> Acti
     return locked
 
 
+def _ensure_open(user, *, centre: Centre, year: int) -> None:
+    ensure_entry_open(
+        user=user, kind=ObligationKind.CLC_REPORT, unit_id=centre.ward.parent_id, year=year
+    )
+
+
 @transaction.atomic
 def report_submit(*, user, report: ActivityReport) -> ActivityReport:
-    return _report_step(user=user, report=report, action="submit")
+    _ensure_open(user, centre=report.centre, year=report.year)
+    submitted = _report_step(user=user, report=report, action="submit")
+    notices.report_submitted(submitted, actor=user)
+    return submitted
 
 
 @transaction.atomic
 def report_accept(*, user, report: ActivityReport, comment: str = "") -> ActivityReport:
-    return _report_step(user=user, report=report, action="accept", review_comment=comment or "")
+    accepted = _report_step(user=user, report=report, action="accept", review_comment=comment or "")
+    notices.report_accepted(accepted, actor=user)
+    return accepted
 
 
 @transaction.atomic
@@ -273,7 +287,9 @@ def report_return(*, user, report: ActivityReport, comment: str) -> ActivityRepo
     """Send a submitted report back; the comment says what to fix."""
     if not (comment or "").strip():
         raise ValidationError({"review_comment": _("Say what should be changed.")})
-    return _report_step(user=user, report=report, action="return", review_comment=comment)
+    returned = _report_step(user=user, report=report, action="return", review_comment=comment)
+    notices.report_returned(returned, actor=user)
+    return returned
 
 
 # --- Yearly evaluation ----------------------------------------------------------------------------

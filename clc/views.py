@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +14,8 @@ from django.views.generic import ListView
 
 from districts.selectors import portal_district_list
 from learningcity.choices import Role
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.xlsx import xlsx_response
@@ -465,7 +469,8 @@ def chart_data(rollup: selectors.Rollup) -> dict:
         },
     }
     if rollup.districts:
-        rows = rollup.districts
+        # A city's districts side by side; a country's 696 would not fit: its provinces.
+        rows = rollup.districts if settings.PORTAL_PROVINCE_CODE else selectors.by_province(rollup)
         data["districts"] = {
             "labels": [district.name for district, _figures in rows],
             "itShare": [_number(f.it_share) for _district, f in rows],
@@ -495,6 +500,9 @@ def _figure_context(rollup: selectors.Rollup) -> dict:
     }
 
 
+DISTRICTS_PAGE_SIZE = 50
+
+
 def rollup_city(request):
     user = request.user
     year = _year(request)
@@ -502,14 +510,19 @@ def rollup_city(request):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"tthtcd-tong-hop-{year}.xlsx", imports.rollup_sheets(rollup))
     scope = reach(user, Action.VIEW)
+    # A city's districts fit one page; a country's 696 do not.
+    page = Paginator(rollup.districts, DISTRICTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    deadline = obligation_timeliness(ObligationKind.CLC_REPORT, user=user, year=year)
+    on_time = {cell.unit.pk: cell for cell in deadline.units} if deadline else {}
     rows = [
         {
             "district": district,
             "figures": figures,
             "ratings": [figures.ratings[band.code] for band in rollup.bands],
             "linked": scope == "all" or district.pk == user.unit_id,
+            "cell": on_time.get(district.pk),
         }
-        for district, figures in rollup.districts
+        for district, figures in page.object_list
     ]
     return render(
         request,
@@ -518,7 +531,10 @@ def rollup_city(request):
             **_figure_context(rollup),
             "year": year,
             "rows": rows,
+            "page_obj": page,
+            "chart_by_province": not settings.PORTAL_PROVINCE_CODE,
             "city_ratings": [rollup.total.ratings[band.code] for band in rollup.bands],
+            "deadline": deadline,
         },
     )
 

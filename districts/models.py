@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from learningcity.fields import NormalizedCharField, NormalizedTextField, SearchKeyField
 from learningcity.permissions import ScopedQuerySet
 from learningcity.uploads import validate_document
+from learningcity.workflow import first_submitted_field
 
 from .choices import CommitteeRole, Kind, Level, ReviewStatus, TaskStatus
 
@@ -310,6 +311,7 @@ class InterimReview(models.Model):
         _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, editable=False)
+    first_submitted_at = first_submitted_field()
     review_comment = NormalizedTextField(_("Department's comment"), blank=True, max_length=4000)
     search_text = SearchKeyField(sources=("achievements", "difficulties", "proposals"))
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
 from learningcity.workflow import ConflictError, check_version, transition
 
+from . import notices
 from .choices import Level, kind_from_name
 from .models import (
     AdministrativeUnit,
@@ -265,6 +268,9 @@ def review_save(
 ) -> InterimReview:
     """Create or edit ``district``'s review of ``period`` while it is a draft or returned."""
     ensure_may_change_unit(user, district.pk)
+    ensure_entry_open(
+        user=user, kind=ObligationKind.INTERIM_REVIEW, unit_id=district.pk, period=period
+    )
     review = (
         InterimReview.objects.select_for_update().filter(district=district, period=period).first()
     )
@@ -292,18 +298,28 @@ def _review_step(*, user, review: InterimReview, action: str, permission: Action
 
 @transaction.atomic
 def review_submit(*, user, review: InterimReview) -> InterimReview:
-    return _review_step(user=user, review=review, action="submit", permission=Action.CHANGE)
+    ensure_entry_open(
+        user=user,
+        kind=ObligationKind.INTERIM_REVIEW,
+        unit_id=review.district_id,
+        period=review.period,
+    )
+    review = _review_step(user=user, review=review, action="submit", permission=Action.CHANGE)
+    notices.review_submitted(review, actor=user)
+    return review
 
 
 @transaction.atomic
 def review_acknowledge(*, user, review: InterimReview, comment: str = "") -> InterimReview:
-    return _review_step(
+    review = _review_step(
         user=user,
         review=review,
         action="acknowledge",
         permission=Action.REVIEW,
         review_comment=comment,
     )
+    notices.review_acknowledged(review, actor=user)
+    return review
 
 
 @transaction.atomic
@@ -311,10 +327,12 @@ def review_return(*, user, review: InterimReview, comment: str) -> InterimReview
     """Send a submitted review back to the district; the comment says what to fix."""
     if not (comment or "").strip():
         raise ValidationError({"review_comment": _("Say what the district should change.")})
-    return _review_step(
+    review = _review_step(
         user=user,
         review=review,
         action="return",
         permission=Action.REVIEW,
         review_comment=comment,
     )
+    notices.review_returned(review, actor=user)
+    return review

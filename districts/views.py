@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from learningcity.choices import Role
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
-from learningcity.storage import serve_stored_file, stored_basename
+from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import imports, selectors, services
@@ -503,13 +505,18 @@ def review_board(request):
     else:  # a city's districts fit one page; a country's 696 do not
         page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page.object_list
+    deadline = obligation_timeliness(ObligationKind.INTERIM_REVIEW, user=user, period=period)
+    on_time = {cell.unit.pk: cell for cell in deadline.units} if deadline else {}
     labels = dict(ReviewStatus.choices)
     for row in rows:
+        row.deadline = on_time.get(row.pk)
         # A draft is the district's own business: the board shows it as not submitted.
         submitted = row.review_status not in (None, ReviewStatus.DRAFT)
         row.review_label = labels[row.review_status] if submitted else _("Not submitted")
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"bang-theo-doi-{period.code}.xlsx", [_board_sheet(rows, tasks_total)])
+        return xlsx_response(
+            f"bang-theo-doi-{period.code}.xlsx", [_board_sheet(rows, tasks_total, deadline)]
+        )
     return render(
         request,
         "districts/review_board.html",
@@ -520,6 +527,7 @@ def review_board(request):
             "page_obj": page,
             "totals": totals,
             "tasks_total": tasks_total,
+            "deadline": deadline,
             "active_filter": active_filter,
             "filters": [
                 ("missing_committee", _("Missing committee")),
@@ -530,7 +538,8 @@ def review_board(request):
     )
 
 
-def _board_sheet(rows, tasks_total: int) -> Sheet:
+def _board_sheet(rows, tasks_total: int, deadline) -> Sheet:
+    timeliness = [_("Timeliness"), _("Days late")] if deadline else []
     return Sheet(
         title=_("Review board"),
         headers=[
@@ -544,6 +553,7 @@ def _board_sheet(rows, tasks_total: int) -> Sheet:
             _("Key tasks done"),
             _("Key tasks"),
             _("Interim review"),
+            *timeliness,
         ],
         rows=[
             [
@@ -557,6 +567,7 @@ def _board_sheet(rows, tasks_total: int) -> Sheet:
                 row.tasks_done,
                 tasks_total,
                 str(row.review_label),
+                *([row.deadline.label, row.deadline.days_late] if row.deadline else []),
             ]
             for row in rows
         ],
@@ -616,6 +627,7 @@ FILE_FIELDS = {
 }
 
 
+@download_view
 def download(request, kind: str, pk: int):
     """Uploaded files are never served directly: each download re-checks the reader's scope."""
     if kind not in FILE_FIELDS:

@@ -7,6 +7,14 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("UNESCO indicators")
 
     def ready(self) -> None:
-        from . import signals
+        from learningcity.deadlines.choices import ObligationKind
+        from learningcity.deadlines.registry import register
+
+        from . import selectors, signals
 
         signals.connect()
+        register(
+            ObligationKind.INDICATOR_SUBMISSION,
+            submitted=selectors.submissions_submitted,
+            entry_url=selectors.submission_entry_url,
+        )

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from learningcity.fields import NormalizedCharField, NormalizedTextField
 from learningcity.models import Bilingual
 from learningcity.uploads import validate_document
+from learningcity.workflow import first_submitted_field
 
 from .choices import Aggregation, Direction, SubmissionStatus, Unit
 
@@ -233,6 +234,7 @@ class Submission(models.Model):
         default=SubmissionStatus.DRAFT,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, editable=False)
+    first_submitted_at = first_submitted_field()
     review_comment = NormalizedTextField(_("Department's comment"), blank=True, max_length=4000)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

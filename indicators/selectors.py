@@ -8,9 +8,11 @@ import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
 
 from .choices import Aggregation, Direction, Status, SubmissionStatus, Unit
@@ -93,10 +95,13 @@ def district_status_of(indicator: Indicator, value: Decimal | None, year: int) -
 
 
 def approved_values(*, framework: Framework) -> QuerySet[Value]:
-    """Values of approved submissions: the only ones that count in the city's figures."""
+    """Values of approved submissions: the only ones that count in the city's figures.
+
+    Unordered: the model's ordering joins five tables that a roll-up neither groups by nor
+    returns (at national scale the joins alone cost more than the sums)."""
     return Value.objects.filter(
         submission__framework=framework, submission__status=SubmissionStatus.APPROVED
-    )
+    ).order_by()
 
 
 def _rollup(indicator: Indicator, row: dict) -> Decimal | None:
@@ -186,15 +191,15 @@ def city_trend(
 
 
 def district_table(
-    *, framework: Framework, period: ReportingPeriod
+    *, framework: Framework, period: ReportingPeriod, district_ids=None
 ) -> dict[tuple[int, int], Decimal | None]:
-    """{(district id, indicator id): approved value} for the district comparison; a key with
-    None is a value left empty. Plain values: the country has some 20,000 of them."""
-    rows = (
-        approved_values(framework=framework)
-        .filter(submission__period=period)
-        .values_list("submission__district_id", "indicator_id", "value")
-    )
+    """{(district id, indicator id): approved value} for the district comparison, of every
+    district or of ``district_ids`` (a page of them); a key with None is a value left empty.
+    Plain values: the country has some 20,000 of them."""
+    rows = approved_values(framework=framework).filter(submission__period=period)
+    if district_ids is not None:
+        rows = rows.filter(submission__district_id__in=district_ids)
+    rows = rows.values_list("submission__district_id", "indicator_id", "value")
     return {(district_id, indicator_id): value for district_id, indicator_id, value in rows}
 
 
@@ -243,3 +248,32 @@ def value_warnings(*, submission: Submission, values=None) -> dict[int, str]:
         if abs(change) > Decimal("0.5"):
             warnings[value.pk] = old
     return warnings
+
+
+# --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------
+
+
+def submissions_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submitted]:
+    """Districts that have sent values for ``period`` (any revision): when first, approved?"""
+    rows = (
+        Submission.objects.filter(
+            period=period, district_id__in=district_ids, first_submitted_at__isnull=False
+        )
+        .order_by()
+        .values("district_id")
+        .annotate(
+            first=Min("first_submitted_at"),
+            approved=Count(
+                "pk",
+                filter=Q(status__in=[SubmissionStatus.APPROVED, SubmissionStatus.SUPERSEDED]),
+            ),
+        )
+    )
+    return {
+        row["district_id"]: Submitted(first_submitted_at=row["first"], approved=row["approved"] > 0)
+        for row in rows
+    }
+
+
+def submission_entry_url(period: ReportingPeriod, district) -> str:
+    return reverse("indicators:district-submission", args=[district.code, period.code])

@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_allowed, ensure_may_change_unit, restrict
 from learningcity.workflow import ConflictError, check_version, transition
 
+from . import notices
 from .choices import SubmissionStatus, Unit
 from .computed import SOURCES
 from .models import Area, Framework, Indicator, IndicatorGroup, Submission, Target, Value
@@ -127,11 +130,21 @@ def computed_refresh(*, submission: Submission) -> int:
     return len(changed)
 
 
+def _ensure_open(user, *, district_id: int, period: ReportingPeriod) -> None:
+    ensure_entry_open(
+        user=user,
+        kind=ObligationKind.INDICATOR_SUBMISSION,
+        unit_id=district_id,
+        period=period,
+    )
+
+
 @transaction.atomic
 def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
     """The district's submission for ``period`` that is still being worked on, created on first
     use with one empty value per indicator of the current framework."""
     ensure_may_change_unit(user, district.pk)
+    _ensure_open(user, district_id=district.pk, period=period)
     existing = (
         Submission.objects.filter(district=district, period=period, status__in=Submission.OPEN)
         .order_by("-revision")
@@ -159,6 +172,7 @@ def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
 def submission_revise(*, user, submission: Submission) -> Submission:
     """Start a correction of approved values: a new draft revision that copies them."""
     approved = _locked(submission.pk, user, Action.CHANGE)
+    _ensure_open(user, district_id=approved.district_id, period=approved.period)
     if approved.status != SubmissionStatus.APPROVED:
         raise ConflictError(_("Only approved values are corrected through a revision."))
     if Submission.objects.filter(
@@ -195,6 +209,7 @@ def values_save(
     """Save a draft's values, keyed by indicator code. Nothing is saved if any entry is wrong:
     the ValidationError then carries one message per indicator code."""
     locked = _locked(submission.pk, user, Action.CHANGE)
+    _ensure_open(user, district_id=locked.district_id, period=locked.period)
     check_version(locked, version)
     if not locked.is_editable:
         raise ConflictError(
@@ -241,6 +256,7 @@ def _step(*, user, submission, action: str, permission: Action, comment: str = "
 @transaction.atomic
 def submission_submit(*, user, submission: Submission) -> Submission:
     """Send the values to the Department; every indicator must have a value."""
+    _ensure_open(user, district_id=submission.district_id, period=submission.period)
     computed_refresh(submission=submission)
     missing = list(
         # Computed values may be empty (a ratio over no centres); districts cannot fill them.
@@ -253,7 +269,9 @@ def submission_submit(*, user, submission: Submission) -> Submission:
             _("Enter a value for every indicator before submitting. Missing: %(codes)s.")
             % {"codes": ", ".join(missing)}
         )
-    return _step(user=user, submission=submission, action="submit", permission=Action.CHANGE)
+    submitted = _step(user=user, submission=submission, action="submit", permission=Action.CHANGE)
+    notices.submission_submitted(submitted, actor=user)
+    return submitted
 
 
 @transaction.atomic
@@ -266,9 +284,11 @@ def submission_approve(*, user, submission: Submission, comment: str = "") -> Su
         status=SubmissionStatus.APPROVED,
     ).update(status=SubmissionStatus.SUPERSEDED)
     Value.objects.filter(submission=locked).update(review_comment="")
-    return _step(
+    approved = _step(
         user=user, submission=locked, action="approve", permission=Action.REVIEW, comment=comment
     )
+    notices.submission_approved(approved, actor=user)
+    return approved
 
 
 @transaction.atomic
@@ -297,9 +317,11 @@ def submission_return(
         value.review_comment = value_comments.get(value.indicator.code, "")
         value._history_user = user
     Value.objects.bulk_update(list(values.values()), ["review_comment"])
-    return _step(
+    returned = _step(
         user=user, submission=locked, action="return", permission=Action.REVIEW, comment=comment
     )
+    notices.submission_returned(returned, actor=user, value_comments=len(value_comments))
+    return returned
 
 
 @transaction.atomic

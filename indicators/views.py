@@ -23,9 +23,11 @@ from django.views.generic import ListView
 
 from districts.selectors import portal_district_list
 from learningcity.choices import Role
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
-from learningcity.storage import serve_stored_file, stored_basename
+from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.text import search_key
 from learningcity.workflow import ConflictError
 from learningcity.xlsx import Sheet, xlsx_response
@@ -199,6 +201,9 @@ def dashboard(request):
             "status_rule": _status_rule(),
             "own_district": own_district,
             "own_submission": own_submission,
+            "deadline": obligation_timeliness(
+                ObligationKind.INDICATOR_SUBMISSION, user=user, period=period
+            ),
         },
     )
 
@@ -711,6 +716,7 @@ def submission_detail(request, pk: int):
 # --- files ---------------------------------------------------------------------------------------
 
 
+@download_view
 def evidence_download(request, pk: int):
     """Evidence is never served directly: each download re-checks the reader's scope."""
     value = get_object_or_404(

@@ -18,7 +18,7 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_select_related = ["unit"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "email"]}),
+        (_("Person"), {"fields": ["full_name", "email", "language"]}),
         (_("Role and scope"), {"fields": ["role", "unit", "is_active"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -4,6 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -18,6 +21,25 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of options (a country's 696 districts) with its options written in
+    Python: the same HTML as Django's templates give, which render each option through a
+    template of its own and cost more than the rest of the page. No option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, mark_safe(" selected") if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>\n  {}\n</select>', name, attrs, options)
 
 
 class PortalForm(forms.Form):

@@ -70,6 +70,9 @@ class JsonFormatter(logging.Formatter):
         }
         if isinstance(getattr(record, "status_code", None), int):
             entry["status_code"] = record.status_code
+        # Gunicorn's access lines (learningcity.access_log): method, path, bytes, duration.
+        if record.name == "gunicorn.access" and isinstance(getattr(record, "http", None), dict):
+            entry["http"] = record.http
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:

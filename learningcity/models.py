@@ -1,6 +1,7 @@
 import calendar
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,6 +51,13 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         help_text=_("Required for district officers: the only unit whose data they may change."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="vi",
+        help_text=_("The language of the user's notices and e-mails; the header switch sets it."),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

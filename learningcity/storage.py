@@ -12,10 +12,15 @@ Either way the name survives in Vietnamese (RFC 6266 ``filename*``, with an ASCI
 """
 
 import mimetypes
+from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
+from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from storages.backends.s3 import S3Storage
 
 from learningcity.xlsx import content_disposition
@@ -52,3 +57,32 @@ def serve_stored_file(field_file: FieldFile, filename: str):
 def stored_basename(field_file: FieldFile) -> str:
     """The last part of a stored file's name: what it is downloaded as, unless told otherwise."""
     return field_file.name.rsplit("/", 1)[-1]
+
+
+def download_view(view):
+    """A download view that API clients open with their token, as the pages do with a session.
+
+    API resources give their files as links to these views (learningcity.api.serializers.
+    DownloadField). A signed-in session is used as everywhere; without one, a GET carrying the
+    API's ``Authorization: Token <key>`` is signed in for this request only (an invalid or expired
+    token answers 401). Anyone else is sent to the login page, as for any other page. The view
+    itself still decides, from ``request.user``, whether the file may be read.
+    """
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.method in ("GET", "HEAD"):
+            try:
+                found = TokenAuthentication().authenticate(request)
+            except AuthenticationFailed as error:
+                refused = HttpResponse(str(error.detail), status=401, content_type="text/plain")
+                refused["WWW-Authenticate"] = "Token"
+                return refused
+            if found:
+                request.user = found[0]
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -8,8 +8,10 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("learningcity.reports.urls")),
+    path("notifications/", include("learningcity.notifications.urls")),
+    path("deadlines/", include("learningcity.deadlines.urls")),
     path("api/", include("learningcity.api.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # i18n/setlang/ (the header's language switch) is in web_urls: it also saves the choice.
 ]
 # Uploads are never served from MEDIA_URL: each app's download view checks who is asking.

@@ -12,12 +12,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 from django_prometheus.exports import ExportToDjangoView
 
 from districts.selectors import portal_district_list
 
 from .celery import app as celery_app
+from .models import User
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,20 @@ def home(request):
             "ward_total": sum(d.ward_count for d in districts),
         },
     )
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The header's language switch: Django's (the cookie), and for a signed-in user the choice
+    is kept as ``User.language`` too, the language of their notices and e-mails."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return response
 
 
 @login_not_required

@@ -10,6 +10,16 @@ class ConflictError(ValidationError):
     """The row changed since the user loaded it (another reviewer acted first, a stale form)."""
 
 
+def first_submitted_field() -> models.DateTimeField:
+    """When a record was first sent for review; ``transition()`` sets it on the first "submit"."""
+    return models.DateTimeField(
+        _("first submitted at"),
+        null=True,
+        editable=False,
+        help_text=_("When it was first sent for review; timeliness is judged on this."),
+    )
+
+
 def transition(obj: models.Model, *, action: str, table: dict[tuple[str, str], str]) -> str:
     """Move ``obj`` (locked, freshly read) along ``action``; returns the new status.
 
@@ -24,6 +34,10 @@ def transition(obj: models.Model, *, action: str, table: dict[tuple[str, str], s
         )
     obj.status = target
     obj.status_changed_at = timezone.now()
+    if action == "submit" and getattr(obj, "first_submitted_at", False) is None:
+        # Timeliness is judged on the first submission: a return and resubmission after the
+        # deadline does not make an on-time submission late.
+        obj.first_submitted_at = obj.status_changed_at
     return target
 
 
@@ -36,3 +50,19 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
                 "make your changes again."
             )
         )
+
+
+def backfill_first_submission(app_label: str, model_name: str):
+    """A migration step that dates each record's first submission from its audit trail."""
+
+    def backfill(apps, schema_editor) -> None:
+        model = apps.get_model(app_label, model_name)
+        history = apps.get_model(app_label, f"Historical{model_name}")
+        first = (
+            history.objects.filter(id=models.OuterRef("pk"), status="submitted")
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        model.objects.exclude(status="draft").update(first_submitted_at=models.Subquery(first))
+
+    return backfill

@@ -33,3 +33,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notice as notify() leaves it; tests of pages and the API need many of them."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "returned"
+    title = factory.Sequence(lambda n: f"Số liệu bị trả lại {n}")
+    body = "Sở đã trả lại số liệu chỉ số năm 2025."
+    url = "/indicators/submissions/1/"

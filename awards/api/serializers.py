@@ -18,7 +18,7 @@ from awards.models import (
 )
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
-from learningcity.api.serializers import InputSerializer
+from learningcity.api.serializers import DownloadField, InputSerializer
 
 
 class NulSafeSlugMixin:
@@ -137,15 +137,20 @@ class VoteTallySerializer(serializers.ModelSerializer):
 
 class AttachmentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(AttachmentKind.choices, read_only=True)
+    file = DownloadField("awards:attachment")
 
     class Meta:
         model = Attachment
-        fields = ["id", "kind", "original_name", "size", "uploaded_at"]
+        fields = ["id", "kind", "original_name", "size", "uploaded_at", "file"]
         read_only_fields = fields
 
 
 class PersonalDataSerializer(serializers.ModelSerializer):
     """A nominee's personal data: for the Department and the nominating district only."""
+
+    # Nested in a dossier with source="*", null for a reader who may not see it: one nested
+    # serializer serves the whole list (a serializer made for each row, as DRF builds a
+    # ModelSerializer's fields anew for every instance, was most of the list's time).
 
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -153,6 +158,11 @@ class PersonalDataSerializer(serializers.ModelSerializer):
         model = Dossier
         fields = [*Dossier.PERSONAL_FIELDS, "attachments"]
         read_only_fields = fields
+
+    def get_attribute(self, instance):
+        if not selectors.sees_personal_data(self.context["request"].user, instance.district_id):
+            return None
+        return super().get_attribute(instance)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -195,7 +205,7 @@ class DossierSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(DossierStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    personal = serializers.SerializerMethodField()
+    personal = PersonalDataSerializer(source="*", read_only=True, allow_null=True)
 
     class Meta:
         model = Dossier
@@ -222,12 +232,6 @@ class DossierSerializer(serializers.ModelSerializer):
             "personal",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(PersonalDataSerializer(allow_null=True))
-    def get_personal(self, obj):
-        if not selectors.sees_personal_data(self.context["request"].user, obj.district_id):
-            return None
-        return PersonalDataSerializer(obj).data
 
 
 class DossierDetailSerializer(DossierSerializer):
@@ -338,6 +342,7 @@ class AttachmentInputSerializer(InputSerializer):
 class DecisionSerializer(serializers.ModelSerializer):
     round = RoundBriefSerializer(read_only=True)
     dossiers = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    file = DownloadField("awards:decision-file")
 
     class Meta:
         model = Decision

@@ -154,6 +154,11 @@ class DossierViewSet(ScopedServiceViewSet):
             dossiers = self._with_detail(dossiers)
         return dossiers
 
+    def filter_queryset(self, queryset):
+        # The filters narrow the list (to the latest round unless asked); a dossier named by
+        # its id is found, and its steps taken, whatever its round.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_serializer_class(self):
         return DossierSerializer if self.action == "list" else DossierDetailSerializer
 

@@ -11,6 +11,7 @@ from clc.choices import ActivityReportStatus, CentreStatus, LearningTopic
 from clc.models import ActivityReport, Centre, Evaluation, EvaluationScore, ReportTopic
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
+from learningcity.api.pagination import PageLinksSerializer
 from learningcity.api.serializers import CodeRelatedField, InputSerializer
 
 VERSION_HELP = "The version the client last read; a stale one is refused with 409."
@@ -400,12 +401,13 @@ class DistrictFiguresSerializer(serializers.Serializer):
     figures = FiguresSerializer()
 
 
-class ClcStatsSerializer(serializers.Serializer):
+class ClcStatsSerializer(PageLinksSerializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField(help_text="The day model-centre designations are counted at.")
     district = UnitBriefSerializer(allow_null=True, help_text="Null for the whole city.")
     it_target = serializers.IntegerField(help_text="National target: centres using IT (%).")
     totals = FiguresSerializer(help_text="The city, or the district asked for.")
     districts = DistrictFiguresSerializer(
-        many=True, help_text="For the city: one row per district the caller may read."
+        many=True,
+        help_text="For the city: one row per district the caller may read, this page of them.",
     )

@@ -9,6 +9,7 @@ from clc import selectors, services
 from clc.choices import IT_TARGET_PERCENT, ActivityReportStatus, CentreStatus
 from clc.filters import ActivityReportFilterSet, CentreFilterSet, EvaluationFilterSet
 from clc.models import ActivityReport, Criterion, Evaluation, RatingBand
+from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.permissions import Action, reach, restrict
@@ -274,9 +275,11 @@ class ClcStatsView(APIView):
             "`totals` (a district officer may ask for their own only; 404 otherwise). "
             "Participants, classes, funding and use of IT count accepted reports; the share "
             "reporting counts submitted and accepted ones. The same figures as the roll-up "
-            "pages and their Excel export."
+            "pages and their Excel export. The district rows come in pages (`count`, `next`, "
+            "`previous`; `page`, `page_size`): a city's districts fit one page, a country's "
+            "696 do not; `totals` are on every page."
         ),
-        parameters=[ClcStatsQuerySerializer],
+        parameters=[ClcStatsQuerySerializer, *PAGE_PARAMETERS],
         responses=responses({200: ClcStatsSerializer}, 400, 404),
     )
     def get(self, request):
@@ -296,12 +299,14 @@ class ClcStatsView(APIView):
             rows = [(d, f) for d, f in rows if d.pk == request.user.unit_id]
         elif scope != "all":
             rows = []
+        rows, links = PortalPagination().page_of(rows, request, view=self)
         body = {
             "year": year,
             "as_of": rollup.as_of,
             "district": district,
             "it_target": IT_TARGET_PERCENT,
             "totals": rollup.total,
+            **links,
             "districts": [{"district": d, "figures": f} for d, f in rows],
         }
         return Response(ClcStatsSerializer(body, context={"bands": rollup.bands}).data)

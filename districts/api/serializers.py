@@ -12,7 +12,13 @@ from districts.models import (
     KeyTaskProgress,
     SteeringCommittee,
 )
-from learningcity.api.serializers import CodeRelatedField, InputSerializer, PeriodCodeField
+from learningcity.api.pagination import PageLinksSerializer
+from learningcity.api.serializers import (
+    CodeRelatedField,
+    DownloadField,
+    InputSerializer,
+    PeriodCodeField,
+)
 from learningcity.models import ReportingPeriod
 
 
@@ -85,6 +91,7 @@ class CommitteeMemberBriefSerializer(CommitteeMemberSerializer):
 class CommitteeSerializer(serializers.ModelSerializer):
     district = UnitBriefSerializer(read_only=True)
     current = serializers.BooleanField(source="is_current", read_only=True)
+    file = DownloadField("districts:download", url_args=lambda obj: ["committee", obj.pk])
     members = CommitteeMemberBriefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -147,6 +154,7 @@ class CommitteeMemberUpdateInputSerializer(InputSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     district = UnitBriefSerializer(read_only=True)
     current = serializers.BooleanField(source="is_current", read_only=True)
+    file = DownloadField("districts:download", url_args=lambda obj: ["plan", obj.pk])
 
     class Meta:
         model = ImplementationPlan
@@ -188,6 +196,7 @@ class KeyTaskProgressSerializer(serializers.ModelSerializer):
     key_task = serializers.CharField(source="key_task.code", read_only=True)
     status = serializers.ChoiceField(TaskStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    evidence = DownloadField("districts:download", url_args=lambda obj: ["progress", obj.pk])
 
     class Meta:
         model = KeyTaskProgress
@@ -237,6 +246,7 @@ class InterimReviewSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "status_changed_at",
+            "first_submitted_at",
             "review_comment",
             "version",
         ]
@@ -315,7 +325,7 @@ class ReviewBoardRowSerializer(serializers.Serializer):
         return self.context["tasks_total"]
 
 
-class ReviewBoardSerializer(serializers.Serializer):
+class ReviewBoardSerializer(PageLinksSerializer):
     period = serializers.CharField(source="period.code")
     totals = ReviewBoardTotalsSerializer()
-    rows = ReviewBoardRowSerializer(many=True)
+    rows = ReviewBoardRowSerializer(many=True, help_text="The districts of this page.")

@@ -24,6 +24,7 @@ from districts.models import (
     KeyTaskProgress,
     SteeringCommittee,
 )
+from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.permissions import Action, reach, restrict
@@ -328,9 +329,11 @@ class ReviewBoardView(APIView):
         summary="Review board of a period",
         description=(
             "`totals` are city-wide: all districts, whatever `filter` says. `rows` are the "
-            "districts the user may see (a district officer: their own), narrowed by `filter`."
+            "districts the user may see (a district officer: their own), narrowed by `filter`, "
+            "in GSO order and in pages (`count`, `next`, `previous`; `page`, `page_size`): "
+            "a city's districts fit one page, a country's 696 do not."
         ),
-        parameters=[ReviewBoardQuerySerializer],
+        parameters=[ReviewBoardQuerySerializer, *PAGE_PARAMETERS],
         responses=responses({200: ReviewBoardSerializer}, 400),
     )
     def get(self, request):
@@ -348,5 +351,11 @@ class ReviewBoardView(APIView):
         if "filter" in query.validated_data:
             rows = rows.filter(selectors.BOARD_FILTERS[query.validated_data["filter"]])
         tasks_total = selectors.key_tasks_for(period=period).count()
-        body = {"period": period, "totals": selectors.review_board_totals(board), "rows": rows}
+        rows, links = PortalPagination().page_of(rows, request, view=self)
+        body = {
+            "period": period,
+            "totals": selectors.review_board_totals(board),
+            **links,
+            "rows": rows,
+        }
         return Response(ReviewBoardSerializer(body, context={"tasks_total": tasks_total}).data)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
-from learningcity.api.serializers import PeriodCodeField
+from learningcity.api.serializers import DownloadField, PeriodCodeField
 from learningcity.models import ReportingPeriod
 
 from ..choices import Aggregation, Direction, Status, SubmissionStatus, Unit
@@ -151,6 +151,7 @@ class ValueSerializer(serializers.ModelSerializer):
     numerator = figure(read_only=True)
     denominator = figure(read_only=True)
     computed = serializers.SerializerMethodField()
+    evidence = DownloadField("indicators:evidence")
 
     class Meta:
         model = Value
@@ -315,7 +316,8 @@ class CityIndicatorStatusSerializer(IndicatorFiguresSerializer):
         help_text="Districts whose approved values make the city value."
     )
     districts = DistrictFigureSerializer(
-        many=True, help_text="Approved values of the districts the user may see."
+        many=True,
+        help_text="Approved values of the districts the user may see, of this page of them.",
     )
 
 
@@ -344,6 +346,11 @@ class StatusCommonSerializer(serializers.Serializer):
 
 class CityStatusSerializer(StatusCommonSerializer):
     district = serializers.CharField(allow_null=True, help_text="Null: the city's figures.")
+    count = serializers.IntegerField(help_text="Districts the user may see, on all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of districts, if any.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page of districts, if any."
+    )
     indicators = CityIndicatorStatusSerializer(many=True)
 
 

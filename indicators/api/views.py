@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts import selectors as district_selectors
+from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.models import ReportingPeriod
@@ -375,6 +376,9 @@ CITY_EXAMPLE = OpenApiExample(
         "district": None,
         "status_rule": selectors.STATUS_RULE,
         "completeness": {"districts": 22, "started": 3, "submitted": 2, "approved": 2},
+        "count": 22,
+        "next": None,
+        "previous": None,
         "indicators": [
             {
                 "code": "BB4.1",
@@ -462,9 +466,13 @@ class IndicatorStatusView(APIView):
             "submitted or returned) instead, with its status. The trend runs over the "
             "district's approved year periods up to this one.\n\n"
             "`status_rule` says how the status is decided; `completeness` counts districts by "
-            "how far their values for the period have gone."
+            "how far their values for the period have gone.\n\n"
+            "City-wide, the districts under each indicator come in pages (`count`, `next`, "
+            "`previous`; `page`, `page_size`), the same districts under every indicator: a "
+            "city's districts fit one page, a country's 696 do not. The city's figures, trend "
+            "and completeness are on every page."
         ),
-        parameters=[IndicatorStatusQuerySerializer],
+        parameters=[IndicatorStatusQuerySerializer, *PAGE_PARAMETERS],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="IndicatorStatus",
@@ -494,7 +502,7 @@ class IndicatorStatusView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         period = params["period"]
-        districts = list(district_selectors.portal_district_list())
+        districts = list(district_selectors.portal_districts())
         framework = selectors.current_framework()
         indicators = selectors.framework_indicators(framework=framework)
         if "area" in params:
@@ -507,7 +515,10 @@ class IndicatorStatusView(APIView):
             "status_rule": selectors.STATUS_RULE,
             "completeness": {
                 "districts": len(districts),
-                **selectors.completeness(period=period, district_ids=[d.pk for d in districts]),
+                # A subquery, not the country's 696 ids as parameters.
+                **selectors.completeness(
+                    period=period, district_ids=district_selectors.portal_districts().values("pk")
+                ),
             },
         }
         if "district" in params:
@@ -539,8 +550,12 @@ class IndicatorStatusView(APIView):
     def city_figures(self, framework, period, districts, indicators) -> dict:
         years = list(selectors.year_periods_until(period=period))
         trend = selectors.city_trend(framework=framework, periods=years, indicators=indicators)
-        table = selectors.district_table(framework=framework, period=period)
-        visible = self.visible(districts)
+        visible, links = PortalPagination().page_of(
+            self.visible(districts), self.request, view=self
+        )
+        table = selectors.district_table(
+            framework=framework, period=period, district_ids=[d.pk for d in visible]
+        )
         rows = []
         for city in selectors.city_rollup(
             framework=framework, period=period, indicators=indicators
@@ -571,7 +586,7 @@ class IndicatorStatusView(APIView):
                     ],
                 }
             )
-        return {"district": None, "indicators": rows}
+        return {"district": None, **links, "indicators": rows}
 
     def district_figures(self, framework, period, district, indicators) -> dict:
         # A district's officers also see the submission they are still working on.

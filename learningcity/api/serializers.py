@@ -1,5 +1,8 @@
 """Serializer pieces every app's API shares."""
 
+from collections.abc import Callable
+
+from django.urls import reverse
 from rest_framework import serializers
 
 from learningcity.models import ReportingPeriod
@@ -21,6 +24,35 @@ class PeriodCodeField(CodeRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", ReportingPeriod.objects.all())
         super().__init__(slug_field="code", **kwargs)
+
+
+class DownloadField(serializers.FileField):
+    """A stored file as the URL of the portal's download view for it; null when none is stored.
+
+    The same permission-checked view the pages link to, whatever the storage: it streams the file,
+    or redirects to a short-lived signed URL of the bucket (learningcity.storage). The storage's
+    own URL is never handed out: with STORAGE=s3 it is a signed bucket URL, made without the
+    download's checks and expired a minute later; on the filesystem MEDIA_URL serves nothing.
+    ``url_args`` gives the view's arguments for an object (default: its primary key). Absolute
+    when the request is known, as DRF gives file URLs.
+    """
+
+    def __init__(self, view_name: str, *, url_args: Callable | None = None, **kwargs):
+        self.view_name = view_name
+        self.url_args = url_args or (lambda obj: [obj.pk])
+        kwargs.setdefault(
+            "help_text",
+            "Download link of the file, null when none is stored. Open it with the API token or a "
+            "signed-in session: it answers the file, or a redirect to a short-lived signed URL.",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        if not getattr(obj, self.field_name):
+            return None
+        url = reverse(self.view_name, args=self.url_args(obj))
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class InputSerializer(serializers.ModelSerializer):

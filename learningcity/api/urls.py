@@ -9,6 +9,8 @@ urlpatterns = [
     path("v1/", include("awards.api.urls")),
     path("v1/", include("indicators.api.urls")),
     path("v1/", include("learningcity.reports.api.urls")),
+    path("v1/", include("learningcity.notifications.api.urls")),
+    path("v1/", include("learningcity.deadlines.api.urls")),
     path("schema/", public(SpectacularAPIView).as_view(), name="api-schema"),
     path(
         "docs/", public(SpectacularSwaggerSplitView).as_view(url_name="api-schema"), name="api-docs"

@@ -26,7 +26,7 @@ from districts.selectors import portal_district_list
 from learningcity.choices import PeriodKind, Role
 from learningcity.models import ReportingPeriod
 
-from . import sections
+from . import notices, sections
 from .choices import PERIOD_KIND_OF, ReportKind, ReportStatus
 from .formats import docx, xlsx
 from .models import Report
@@ -149,9 +149,11 @@ def _enqueue(report_id: int) -> None:
         message = gettext("The job could not be queued (%(error)s). Compile it again later.") % {
             "error": _describe(error)
         }
-        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED, attempts=0).update(
+        failed = Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED, attempts=0).update(
             status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
         )
+        if failed:
+            notices.report_failed(Report.objects.get(pk=report_id))
 
 
 # --- compile -------------------------------------------------------------------------------------
@@ -254,6 +256,8 @@ def _finish(report: Report, files: dict[str, bytes], compiled_at) -> Report:
                 locked.progress = 100
             locked._history_user = None
             locked.save()
+            if locked.status == ReportStatus.DONE:
+                notices.report_ready(locked)
             transaction.on_commit(partial(_delete_files, old))
     except BaseException:
         _delete_files(names.values())
@@ -274,6 +278,8 @@ def _record(report_id: int, *, status: str, error: str) -> Report | None:
                 report.duration = now - report.started_at if report.started_at else None
             report._history_user = None
             report.save()
+            if status == ReportStatus.FAILED:
+                notices.report_failed(report)
             return report
     except (DatabaseError, Report.DoesNotExist):
         logger.exception("Report %s: could not record the error %r", report_id, error)

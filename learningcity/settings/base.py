@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "learningcity",
+    # In-app notices and e-mails: the bottom layer, so every app's services may notify.
+    "learningcity.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "clc",
     "indicators",
     "learningcity.reports",
+    "learningcity.deadlines",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +262,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders (7 and 1 day ahead), overdue notices and the Department's digest,
+    # each sent once however often the job runs (learningcity.deadlines.services).
+    "deadline-reminders": {
+        "task": "learningcity.deadlines.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "purge-expired-sessions": {
         "task": "learningcity.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
@@ -337,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "districts.choices.Kind",
         "DossierStatusEnum": "awards.choices.DossierStatus",
         "AttachmentKindEnum": "awards.choices.AttachmentKind",
+        "NoticeKindEnum": "learningcity.notifications.choices.NoticeKind",
+        "ObligationKindEnum": "learningcity.deadlines.choices.ObligationKind",
     },
 }
 
@@ -345,6 +356,26 @@ SPECTACULAR_SETTINGS = {
 PORTAL_PROVINCE_CODE = env("PORTAL_PROVINCE_CODE", default="79")
 # Demo accounts with published passwords may only be created where this is on.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)
+# Where users reach the portal: links in e-mails are made absolute with it (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- E-mail (learningcity.notifications) ----------------------------------------------------------
+# EMAIL_URL picks the backend and server: smtp://user:password@host:25, smtp+tls://...:587
+# (STARTTLS), smtp+ssl://...:465; consolemail:// (the embedded default) prints each e-mail on
+# the console of the process that sends it (the worker, or the web when tasks run eagerly).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; then the task tries again later
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Cổng Thành phố học tập <no-reply@localhost>"
+)
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # LOG_FORMAT: "text" (development) or "json" (one object per line; production's default). Every
 # line carries request_id: the request's X-Request-ID, or the Celery task's id.

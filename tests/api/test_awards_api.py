@@ -360,6 +360,39 @@ def grow(count, *, officer, reviewer, district, round, start=0):
         grant(reviewer, round, recommended, number=f"{start}/QĐ-UBND")
 
 
+def test_the_list_is_the_latest_rounds_unless_asked_for_all(
+    client_for, officer_1, reviewer, district_1, round_open
+):
+    earlier = make_round(2029)
+    old = advance(
+        create(officer_1, earlier, district_1),
+        DossierStatus.SUBMITTED,
+        officer=officer_1,
+        reviewer=reviewer,
+    )
+    new = [
+        advance(
+            create(officer_1, round_open, district_1, nominee_name=name),
+            DossierStatus.SUBMITTED,
+            officer=officer_1,
+            reviewer=reviewer,
+        )
+        for name in ("Nguyễn Văn Ba", "Trần Thị Bốn")
+    ]
+    client = client_for(reviewer)
+    latest = ok(client.get(f"{API}/award-dossiers/"))
+    assert [r["code"] for r in latest["results"]] == [d.code for d in new]  # by number
+    every = ok(client.get(f"{API}/award-dossiers/", {"round": ""}))
+    assert [r["code"] for r in every["results"]] == [*(d.code for d in new), old.code]
+    assert every["count"] == 3
+    earlier_only = ok(client.get(f"{API}/award-dossiers/", {"round": earlier.pk}))
+    assert [r["code"] for r in earlier_only["results"]] == [old.code]
+    # A dossier of an earlier round is still found by its id, and its steps taken.
+    assert ok(client.get(f"{API}/award-dossiers/{old.pk}/"))["code"] == old.code
+    received = ok(client.post(f"{API}/award-dossiers/{old.pk}/receive/", {}, format="json"))
+    assert received["status"] == "received"
+
+
 @pytest.mark.parametrize(
     ("url", "who"),
     [
@@ -367,6 +400,7 @@ def grow(count, *, officer, reviewer, district, round, start=0):
         ("/award-dossiers/", "officer_1"),
         ("/award-dossiers/", "api_consumer"),
         ("/award-dossiers/?status=under_review&kind=individual", "reviewer"),
+        ("/award-dossiers/?round=", "reviewer"),  # every round
         ("/award-decisions/", "reviewer"),
         ("/award-stats/?round={year}", "api_consumer"),
     ],

@@ -277,6 +277,22 @@ def test_stats_endpoint_scope(client_for, centre, officer_1, officer_3, api_cons
     assert Centre.objects.count() == 1
 
 
+def test_stats_district_rows_come_in_pages_with_the_totals_on_each(
+    client_for, officer_1, api_consumer, district_1
+):
+    centre = register(officer_1, ward(district_1))
+    accepted_report(officer_1, centre)
+    client = client_for(api_consumer)
+    every = client.get(f"{API}/clc-stats/", {"year": 2025}).json()
+    assert (every["count"], every["next"], len(every["districts"])) == (22, None, 22)
+    first = client.get(f"{API}/clc-stats/", {"year": 2025, "page_size": 10}).json()
+    assert first["totals"] == every["totals"] and first["totals"]["centres"] == 1
+    assert first["districts"] == every["districts"][:10] and "page=2" in first["next"]
+    last = client.get(f"{API}/clc-stats/", {"year": 2025, "page_size": 10, "page": 3}).json()
+    assert last["totals"] == every["totals"] and last["districts"] == every["districts"][20:]
+    assert last["next"] is None
+
+
 def test_list_and_stats_query_counts_at_two_sizes(client_for, officer_1, reviewer, district_1):
     """With three centres in Quận 1, then with the demo's 273 across the city."""
     from django.db import connection

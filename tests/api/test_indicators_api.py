@@ -609,6 +609,21 @@ def test_officer_sees_the_city_but_only_their_own_district_in_the_breakdown(
     ]
 
 
+def test_city_breakdown_comes_in_pages_of_districts(client_for, api_consumer, two_approved):
+    client = client_for(api_consumer)
+    first = status_of(client, period="2025", page_size=5)
+    assert (first["count"], first["previous"]) == (22, None) and "page=2" in first["next"]
+    bb41 = by_code(first["indicators"])["BB4.1"]
+    assert bb41["value"] == 55.0  # the city's figure on every page
+    assert [row["district"]["code"] for row in bb41["districts"]] == ["760"]
+    second = status_of(client, period="2025", page_size=5, page=2)
+    assert second["completeness"] == first["completeness"]
+    bb41 = by_code(second["indicators"])["BB4.1"]
+    assert bb41["value"] == 55.0
+    assert [row["district"]["code"] for row in bb41["districts"]] == ["770"]
+    assert status_of(client, period="2025")["next"] is None  # a city's districts fit one page
+
+
 def test_district_view_approved_values(client_for, api_consumer, two_approved, year_2024):
     body = status_of(client_for(api_consumer), period="2025", district="760")
     assert body["district"] == {"code": "760", "name": "Quận 1"}

@@ -144,8 +144,9 @@ def test_committee_decision_attached_as_multipart(client_for, officer_1, distric
         format="multipart",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["file"].endswith(".pdf")
     committee = SteeringCommittee.objects.get()
+    # The portal's permission-checked download, not the storage's URL (tests/api/test_file_links.py)
+    assert response.json()["file"] == f"http://testserver/districts/files/committee/{committee.pk}/"
     assert committee.file.name.startswith(f"districts/{district_1.pk}/steeringcommittee/")
 
 
@@ -491,7 +492,11 @@ def test_progress_evidence_is_checked(client_for, officer_1, district_1, year_20
     real = SimpleUploadedFile("bien-ban.pdf", PDF)
     response = client.post(f"{API}/key-task-progress/", {**body, "evidence": real})
     assert response.status_code == 201, response.content
-    assert response.json()["evidence"].endswith(".pdf")
+    progress = KeyTaskProgress.objects.get()
+    assert progress.evidence.name.endswith(".pdf")
+    assert response.json()["evidence"] == (
+        f"http://testserver/districts/files/progress/{progress.pk}/"
+    )
 
 
 def test_progress_scope_boundaries(
@@ -737,6 +742,25 @@ def test_review_board_for_the_department(client_for, reviewer, board_scenario):
     assert rows["770"]["member_count"] == 1 and rows["770"]["plan_number"] is None
     assert rows["770"]["review_status"] == "draft"
     assert rows["761"]["committee_number"] is None and rows["761"]["review_id"] is None
+
+
+def test_review_board_rows_come_in_pages_with_the_totals_on_each(
+    client_for, reviewer, board_scenario
+):
+    client = client_for(reviewer)
+    every = client.get(f"{API}/review-board/", {"period": "2025"}).json()
+    codes = [row["district"]["code"] for row in every["rows"]]
+    assert (every["count"], every["next"], every["previous"]) == (22, None, None)
+    first = client.get(f"{API}/review-board/", {"period": "2025", "page_size": 10}).json()
+    assert first["totals"] == CITY_TOTALS and first["count"] == 22
+    assert [row["district"]["code"] for row in first["rows"]] == codes[:10]
+    assert first["previous"] is None and "page=2" in first["next"]
+    last = client.get(f"{API}/review-board/", {"period": "2025", "page_size": 10, "page": 3})
+    body = last.json()
+    assert body["totals"] == CITY_TOTALS and body["next"] is None
+    assert [row["district"]["code"] for row in body["rows"]] == codes[20:]
+    beyond = client.get(f"{API}/review-board/", {"period": "2025", "page_size": 10, "page": 4})
+    assert beyond.status_code == 404
 
 
 @pytest.mark.parametrize(

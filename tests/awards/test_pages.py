@@ -518,6 +518,24 @@ def test_list_search_filters_and_export(client, hcmc, officer_1, reviewer, distr
     assert "Bến Nghé" in page and "Nguyễn Văn An" not in page
 
 
+def test_list_shows_the_latest_round_unless_asked_for_all(
+    client, hcmc, officer_1, district_1, round_open
+):
+    earlier = make_round(2029)
+    create(officer_1, earlier, district_1, nominee_name="Lê Văn Cũ")
+    create(officer_1, round_open, district_1, nominee_name="Phạm Văn Mới")
+    client.force_login(officer_1)
+    page = html(client.get("/awards/"))
+    assert "Phạm Văn Mới" in page and "Lê Văn Cũ" not in page
+    assert f'<option value="{round_open.pk}" selected>' in page  # the form says which round
+    every = html(client.get("/awards/", {"round": ""}))  # "All rounds" in the form
+    assert "Phạm Văn Mới" in every and "Lê Văn Cũ" in every
+    older = html(client.get("/awards/", {"round": earlier.pk, "sort": "-code"}))
+    assert "Lê Văn Cũ" in older and "Phạm Văn Mới" not in older
+    export = client.get("/awards/", {"format": "xlsx"})
+    assert load_workbook(io.BytesIO(export.content)).active.max_row == 2  # the latest round
+
+
 # --- Statistics of the demo 2024 round ------------------------------------------------------------
 
 

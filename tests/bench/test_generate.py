@@ -9,6 +9,7 @@ from bench.generate import NATIONAL_DISTRICTS, NATIONAL_DOSSIERS, YEARS, generat
 from clc.models import ActivityReport, Centre
 from districts.models import AdministrativeUnit
 from indicators.models import Indicator, Submission, Value
+from learningcity.deadlines.models import Obligation
 
 
 def digest() -> str:
@@ -37,6 +38,10 @@ def test_the_city_data_set_has_the_national_shape_and_repeats_with_its_seed(db):
             # The same number of dossiers per district as the country's 100,000.
             expected = round(NATIONAL_DOSSIERS * districts / NATIONAL_DISTRICTS)
             assert abs(Dossier.objects.count() - expected) < len(YEARS)
+            # The timeliness benchmark's obligations, and submissions dated for it.
+            assert Obligation.objects.filter(period__year=2025).count() == 4
+            sent = Submission.objects.exclude(status="draft")
+            assert not sent.filter(first_submitted_at=None).exists()
             fingerprints.append(digest())
             transaction.set_rollback(True)
     assert fingerprints[0] == fingerprints[1]

@@ -223,6 +223,35 @@ def test_department_sees_the_rating_distribution_and_the_centres_not_reported(
     assert len(client.get("/clc/not-reported/", {"year": 2025}).context["centres"]) == 2
 
 
+def test_the_districts_of_the_city_page_come_in_pages(client, figures_2025, reviewer, monkeypatch):
+    from clc import views
+
+    monkeypatch.setattr(views, "DISTRICTS_PAGE_SIZE", 10)  # as 696 districts at 50 a page
+    client.force_login(reviewer)
+    first = client.get("/clc/stats/", {"year": 2025})
+    assert [row["district"].code for row in first.context["rows"]][:1] == ["760"]
+    assert len(first.context["rows"]) == 10 and first.context["figures"].centres == 4
+    html = first.content.decode()
+    assert "Page 1 of 3" in html and "year=2025&amp;page=2" in html
+    last = client.get("/clc/stats/", {"year": 2025, "page": 3})
+    assert len(last.context["rows"]) == 2 and last.context["figures"].centres == 4
+    export = client.get("/clc/stats/", {"year": 2025, "format": "xlsx"})
+    assert len(_sheet_rows(export.content)) == 23  # every district and the city
+
+
+def test_a_countrys_charts_are_by_province(client, figures_2025, reviewer, settings):
+    settings.PORTAL_PROVINCE_CODE = ""  # the whole country: here, the one province loaded
+    client.force_login(reviewer)
+    page = client.get("/clc/stats/", {"year": 2025})
+    chart = page.context["chart_data"]["districts"]
+    assert chart["labels"] == ["Thành phố Hồ Chí Minh"]
+    assert chart["itShare"] == [25.0] and chart["reporting"] == [75.0]
+    assert [values[0] for values in chart["ratings"]] == [1, 1, 0, 0]
+    html = page.content.decode()
+    assert "Ratings by province" in html and "Ratings by district" not in html
+    assert len(page.context["rows"]) == 22  # the table stays by district
+
+
 def _small(officer_1, district_1):
     for index in range(3):
         centre = register(officer_1, ward(district_1, index))

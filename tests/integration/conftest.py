@@ -9,11 +9,19 @@ job a killed worker left unacknowledged in them, are emptied before and after ea
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 import time
+import urllib.request
+from pathlib import Path
+from typing import NoReturn
+from urllib.error import URLError
 
 import kombu.pools
 import pytest
 import redis
+from django.conf import settings
 
 from learningcity.celery import app
 from tests.learningcity.test_celery_worker import (
@@ -22,6 +30,7 @@ from tests.learningcity.test_celery_worker import (
     drop_connections,
     require_redis,
 )
+from tests.object_storage import free_port
 
 PORTAL_QUEUES = ("default", "reports")
 
@@ -85,3 +94,72 @@ def wait_until(condition, *, timeout: float, what: str, explain=lambda message: 
         if time.monotonic() > deadline:
             pytest.fail(explain(f"Timed out after {timeout}s waiting for {what}"))
         time.sleep(0.05)
+
+
+def missing(message: str) -> NoReturn:
+    """Skip for want of a tool or service; fail in CI, where everything must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def gunicorn_command() -> str:
+    beside_python = Path(sys.executable).with_name("gunicorn")
+    if beside_python.exists():
+        return str(beside_python)
+    if shutil.which("gunicorn"):
+        return "gunicorn"
+    missing("gunicorn is not installed: pip install -e .")
+
+
+class Instance:
+    """A gunicorn process serving learningcity.wsgi on a loopback port, started as the image
+    starts it: with gunicorn.conf.py (access log, metrics of all workers)."""
+
+    def __init__(self, name: str, environment: dict, log_path: Path, *, workers: int = 1, extra=()):
+        self.name, self.log_path = name, log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    gunicorn_command(),
+                    *("learningcity.wsgi:application", "--config", "gunicorn.conf.py"),
+                    *("--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), *extra),
+                ],
+                cwd=settings.BASE_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def failure(self, message: str) -> str:
+        return f"{message}\n--- instance {self.name} output ---\n{self.output()}"
+
+    def answers(self) -> bool:
+        assert self.process.poll() is None, self.failure("gunicorn exited")
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
+                return answer.status == 200
+        except (URLError, OSError):
+            return False
+
+    def wait_ready(self, timeout: float = 60):
+        wait_until(
+            self.answers,
+            timeout=timeout,
+            what=f"instance {self.name} to answer /healthz",
+            explain=self.failure,
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -11,33 +11,27 @@ A. Another district's officer is refused everywhere.
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 import urllib.request
 import uuid
 from http.cookiejar import CookieJar
-from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 
 from districts.models import SteeringCommittee
 from learningcity.models import ReportingPeriod
 from learningcity.reports.models import Report
 from tests.factories import DEFAULT_PASSWORD
-from tests.integration.conftest import wait_until
+from tests.integration.conftest import Instance, gunicorn_command, missing, wait_until
 from tests.learningcity.test_celery_worker import (
     CELERY_ENV_OVERRIDES,
     REDIS_URL,
     database_url,
     start_worker,
 )
-from tests.object_storage import ACCESS_KEY, REGION, SECRET_KEY, free_port, s3_client
+from tests.object_storage import ACCESS_KEY, REGION, SECRET_KEY, s3_client
 
 pytestmark = [
     pytest.mark.integration,
@@ -49,65 +43,11 @@ READY_TIMEOUT = 60
 COMPILE_TIMEOUT = 60
 
 
-def missing(message: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-# --- the processes -------------------------------------------------------------------------------
-
-
-class Instance:
-    """A gunicorn process serving learningcity.wsgi on a loopback port."""
-
-    def __init__(self, name: str, environment: dict, log_path: Path):
-        self.name, self.log_path = name, log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = Path(sys.executable).with_name("gunicorn")
-        with log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(command) if command.exists() else "gunicorn",
-                    *("learningcity.wsgi:application", "--workers", "1"),
-                    *("--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-"),
-                ],
-                cwd=settings.BASE_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def failure(self, message: str) -> str:
-        output = self.log_path.read_text(errors="replace")
-        return f"{message}\n--- instance {self.name} output ---\n{output}"
-
-    def answers(self) -> bool:
-        assert self.process.poll() is None, self.failure("gunicorn exited")
-        try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
-                return answer.status == 200
-        except (URLError, OSError):
-            return False
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 @pytest.fixture
 def requirements():
     if connection.vendor != "postgresql":
         missing("Two portal instances share a PostgreSQL database: set DATABASE_URL=postgres://…")
-    beside_python = Path(sys.executable).with_name("gunicorn")
-    if not (beside_python.exists() or shutil.which("gunicorn")):
-        missing("gunicorn is not installed: pip install -e .")
+    gunicorn_command()
 
 
 @pytest.fixture
@@ -157,12 +97,7 @@ def instances(environment, tmp_path):
     started = {name: Instance(name, environment, tmp_path / f"{name}.log") for name in "AB"}
     try:
         for instance in started.values():
-            wait_until(
-                instance.answers,
-                timeout=READY_TIMEOUT,
-                what=f"instance {instance.name} to answer /healthz",
-                explain=instance.failure,
-            )
+            instance.wait_ready(READY_TIMEOUT)
         yield started["A"], started["B"]
     finally:
         for instance in started.values():
@@ -281,8 +216,18 @@ def test_two_instances_share_sessions_files_and_reports(
     # Logged in through A, logged in through B.
     officer = Browser()
     officer.log_in(a, officer_1.username)
-    status, headers, _body = officer.get(f"{b.url}/districts/760/")
+    status, headers, _body = officer.request(
+        "GET", f"{b.url}/districts/760/", headers={"X-Request-ID": "two-instances-b"}
+    )
     assert status == 200, b.failure(f"B answered {status} {headers.get('Location')}")
+    # B's access log line of that request carries the id the proxy would have sent.
+    assert headers["X-Request-ID"] == "two-instances-b"
+    wait_until(
+        lambda: "[two-instances-b] GET /districts/760/ 200 " in b.output(),
+        timeout=10,
+        what="B's access log line of the request",
+        explain=b.failure,
+    )
 
     # Uploaded through A with the real form, downloaded through B from the bucket.
     status, headers, body = officer.post_form(

@@ -208,6 +208,8 @@ def test_web_command_is_a_valid_shell_line(services):
     words = shlex.split(command[2].replace("$$", "$"))
     assert words[:2] == ["exec", "gunicorn"]  # gunicorn replaces the shell: it gets the signals
     assert "--workers" in words
+    # The access log with request ids, and the metrics of every worker (tests/integration).
+    assert words[words.index("--config") + 1] == "gunicorn.conf.py"
 
 
 def test_worker_and_beat_run_the_learningcity_celery_app(services):
@@ -243,7 +245,8 @@ def test_dockerfile_cmd_runs_gunicorn_on_port_8000():
     assert "learningcity.wsgi:application" in cmd
     assert "0.0.0.0:8000" in cmd
     assert "--workers ${WEB_CONCURRENCY:-2}" in cmd
-    assert "--access-logfile -" in cmd
+    assert "--config gunicorn.conf.py" in cmd  # the access log is set there
+    assert (ROOT / "gunicorn.conf.py").is_file()
     assert ("EXPOSE", "8000") in instructions
 
 

@@ -1,6 +1,7 @@
 """Operations: the readiness probe, request ids on JSON log lines, Prometheus metrics, the shared
 Redis cache and sessions, and production's refusal to write beside the code."""
 
+import datetime
 import io
 import json
 import logging
@@ -19,7 +20,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 from django_redis.cache import RedisCache
 
-from learningcity import logs
+from learningcity import access_log, logs
 from learningcity.celery import app as celery_app
 from learningcity.celery import clear_task_request_id, set_task_request_id
 
@@ -269,6 +270,35 @@ def test_production_logs_json_lines_by_default():
     assert entry["message"] == "hi [email]"
     assert entry["logger"] == "x"
     assert entry["request_id"] == "-"
+
+
+def test_an_access_log_record_names_the_request_without_query_or_personal_data():
+    # Gunicorn's access line (learningcity.access_log; tests/integration/test_gunicorn.py runs it).
+    response = SimpleNamespace(
+        status="404 Not Found", headers=[("X-Request-ID", "trace-access")], sent=179
+    )
+    path = "/trường/{}/{}/\n2026 forged".format(*PERSONAL)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path.encode().decode("latin-1"),  # WSGI: the bytes, as Latin-1
+        "QUERY_STRING": f"email={PERSONAL[0]}",
+    }
+    record = access_log.access_record(response, environ, datetime.timedelta(milliseconds=12))
+    entry = json.loads(logs.JsonFormatter().format(record))
+    assert entry["logger"] == "gunicorn.access" and entry["level"] == "INFO"
+    assert entry["request_id"] == "trace-access" and entry["status_code"] == 404
+    assert entry["http"] == {
+        "method": "GET",
+        "path": "/trường/[email]/[phone]/\\x0a2026 forged",
+        "response_bytes": 179,
+        "duration_ms": 12.0,
+    }
+    assert entry["message"] == "GET /trường/[email]/[phone]/\\x0a2026 forged 404 179 B 12.0 ms"
+    assert "email=" not in json.dumps(entry)
+
+    anonymous = SimpleNamespace(status="200 OK", headers=[], sent=None)
+    record = access_log.access_record(anonymous, {"REQUEST_METHOD": "GET"}, datetime.timedelta())
+    assert record.request_id == "-" and record.getMessage() == "GET / 200 0 B 0.0 ms"
 
 
 # --- /metrics ------------------------------------------------------------------------------------
