@@ -12,6 +12,7 @@ from learningcity.demo import DEMO_YEARS
 from learningcity.models import User
 
 from . import selectors, services
+from .choices import ObligationKind
 from .models import Obligation
 
 # Days after the due date each demo district first submitted: most on time, some late.
@@ -31,7 +32,18 @@ def _at(day: datetime.date) -> datetime.datetime:
 def demo_data_load() -> list[str]:
     admin = User.objects.filter(role=Role.DEPARTMENT_ADMIN, username="admin").first()
     for year in DEMO_YEARS:
-        services.obligations_generate(user=admin, year=year, lock_after_days=LOCK_AFTER_DAYS)
+        # Interim reviews show the lock; the demo's indicators and CLC reports stay open to try.
+        services.obligations_generate(
+            user=admin,
+            year=year,
+            lock_after_days=LOCK_AFTER_DAYS,
+            kinds=[ObligationKind.INTERIM_REVIEW],
+        )
+        services.obligations_generate(
+            user=admin,
+            year=year,
+            kinds=[ObligationKind.INDICATOR_SUBMISSION, ObligationKind.CLC_REPORT],
+        )
     redated = 0
     for obligation in selectors.obligation_list().filter(period__year__in=DEMO_YEARS):
         redated += _redate(obligation)
@@ -46,8 +58,6 @@ def _redate(obligation: Obligation) -> int:
     from clc.models import ActivityReport
     from districts.models import InterimReview
     from indicators.models import Submission
-
-    from .choices import ObligationKind
 
     period = obligation.period
     rows, district = {
