@@ -30,6 +30,16 @@ def obligations_for(*, period: ReportingPeriod | None = None, year: int | None =
     return obligations.filter(period__year=year)
 
 
+def obligation_of(
+    kind: str, *, period: ReportingPeriod | None = None, year: int | None = None
+) -> Obligation | None:
+    """The obligation of ``kind`` for a reporting period, or for a ``year`` (data kept by year)."""
+    periods = (
+        {"period": period} if period is not None else {"period__kind": "year", "period__year": year}
+    )
+    return Obligation.objects.select_related("period").filter(kind=kind, **periods).first()
+
+
 def periods_with_obligations() -> QuerySet[ReportingPeriod]:
     return (
         ReportingPeriod.objects.filter(obligations__isnull=False)
@@ -175,10 +185,7 @@ def obligation_timeliness(
 ) -> ObligationTimeliness | None:
     """Where the districts ``user`` sees stand on the obligation of ``kind`` for ``period`` (or
     ``year``), for the pages that show it beside their own figures; None if nothing is owed."""
-    periods = (
-        {"period": period} if period is not None else {"period__kind": "year", "period__year": year}
-    )
-    obligation = obligation_list().filter(kind=kind, **periods).first()
+    obligation = obligation_of(kind, period=period, year=year)
     if obligation is None:
         return None
     return timeliness([obligation], districts=visible_districts(user)).columns[0]

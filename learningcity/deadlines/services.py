@@ -130,10 +130,7 @@ def entry_closed(
     """The obligation whose lock closes entry of ``kind`` for ``unit_id`` today, or None while
     entry is open. The period is a reporting period, or a ``year`` for data kept by year."""
     today = timezone.localdate()
-    periods = (
-        {"period": period} if period is not None else {"period__kind": "year", "period__year": year}
-    )
-    obligation = Obligation.objects.filter(kind=kind, **periods).select_related("period").first()
+    obligation = selectors.obligation_of(kind, period=period, year=year)
     if obligation is None or not obligation.is_closed(today):
         return None
     excepted = obligation.exceptions.filter(unit_id=unit_id, until__gte=today).exists()
