@@ -154,6 +154,7 @@ class Generator:
     def indicators(self) -> None:
         from indicators.choices import SubmissionStatus, Unit
         from indicators.models import Framework, Indicator, Submission, Value
+        from indicators.services import city_figures_refresh
         from learningcity.models import ReportingPeriod
 
         rng = self.rng
@@ -218,6 +219,7 @@ class Generator:
                 Value.objects.bulk_create(values)
                 values.clear()
         Value.objects.bulk_create(values)
+        city_figures_refresh(periods=[period.pk for period in periods])
         self.out(f"indicators: {len(submissions)} submissions of {len(entered)} values each")
 
     # --- community learning centres -------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 Roll-ups are aggregate queries over the centres, each joined to at most one report and one
 evaluation of the year (``FilteredRelation``), so they cost the same few queries whatever the
-number of centres and districts.
+number of centres and districts; their results are cached until the data changes.
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -319,20 +322,42 @@ class Rollup:
     districts: list[tuple] = field(default_factory=list)  # (district, Figures), GSO order
 
 
-def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
-    """The figures of ``year`` for the city (``district`` None) or one district, and, for the
-    city, one row per district in GSO order.
+# How long a roll-up is kept at most: changes the stamp below cannot see (a ward moved to another
+# district by the administrative-unit loader) show after this.
+ROLLUP_CACHE_SECONDS = 15 * 60
 
-    Two queries grouped by district, whatever the number of centres and districts: the
-    centres' figures, and the topics' classes and sessions; the city's total is their sum.
-    """
-    as_of = year_end(year)
-    bands = list(rating_scale())
+
+def _rollup_stamp(year: int, district, bands: list[RatingBand]) -> str:
+    """A key that changes whenever the figures of ``year`` may have: every write to centres,
+    reports and evaluations goes through the services, which add a row (the count and the
+    largest id change), delete one (the count) or raise its version (the sum of versions)."""
+
+    def stamp(queryset) -> tuple:
+        row = queryset.order_by().aggregate(
+            rows=Count("pk"), versions=Sum("version"), last=Max("pk")
+        )
+        return row["rows"], row["versions"], row["last"]
+
+    parts = (
+        year,
+        district.pk if district else settings.PORTAL_PROVINCE_CODE,
+        [(band.pk, band.min_points) for band in bands],
+        stamp(Centre.objects.all()),
+        stamp(ActivityReport.objects.filter(year=year)),
+        stamp(Evaluation.objects.filter(year=year)),
+    )
+    return "clc-rollup:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _district_figures(
+    year: int, district, as_of: datetime.date, bands: list[RatingBand]
+) -> dict[int, Figures]:
+    """{district id: Figures} of the districts with centres: two queries grouped by district,
+    whatever the number of centres and districts (the centres' figures, and the topics' classes
+    and sessions)."""
     if district is None:
-        districts = list(portal_districts().select_related("parent"))
         centres = in_portal(Centre.objects.all(), district=DISTRICT)
     else:
-        districts = [district]
         centres = Centre.objects.filter(ward__parent=district)
     rows = {
         row[DISTRICT]: _figures(row, bands)
@@ -352,6 +377,28 @@ def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
         for key in TOPIC_KEYS:
             figures.classes[key] = row[f"classes_{key}"]
             figures.sessions[key] = row[f"sessions_{key}"]
+    return rows
+
+
+def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
+    """The figures of ``year`` for the city (``district`` None) or one district, and, for the
+    city, one row per district in GSO order; the city's total is the districts' sum.
+
+    The districts' figures are kept in the cache under a stamp of the data they are made of
+    (three small counting queries), so that a country's, which take two queries over every
+    centre, report and topic, are worked out once per change rather than on every request.
+    """
+    as_of = year_end(year)
+    bands = list(rating_scale())
+    if district is None:
+        districts = list(portal_districts().select_related("parent"))
+    else:
+        districts = [district]
+    key = _rollup_stamp(year, district, bands)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _district_figures(year, district, as_of, bands)
+        cache.set(key, rows, ROLLUP_CACHE_SECONDS)
     by_unit = [(d, rows.get(d.pk) or _figures(None, bands)) for d in districts]
     total = _sum((figures for _d, figures in by_unit), bands)
     rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)

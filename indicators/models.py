@@ -318,3 +318,34 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}: {self.value}"
+
+
+class CityFigure(models.Model):
+    """The sums behind an indicator's city value in a period, over the approved district values.
+
+    Kept by ``services.city_figures_refresh`` whenever a submission is approved, the one step
+    that changes which values are approved, so that the dashboard, the status API and the reports
+    read one row per indicator and period instead of adding up every district's values (ten
+    years of a country's are some 147,000). How the sums make the city value is the indicator's
+    aggregation, applied when it is read (``selectors.city_value``)."""
+
+    period = models.ForeignKey(
+        "learningcity.ReportingPeriod", on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField(max_digits=28, decimal_places=4, null=True)  # of the values
+    numerators = models.DecimalField(max_digits=28, decimal_places=4, null=True)
+    denominators = models.DecimalField(max_digits=28, decimal_places=4, null=True)
+    yes = models.PositiveIntegerField(default=0)  # districts answering yes (a value of 1)
+    answered = models.PositiveIntegerField(default=0)  # districts with a value
+    updated = models.DateTimeField(null=True)  # the latest approval among them
+
+    class Meta:
+        verbose_name = _("city figure")
+        verbose_name_plural = _("city figures")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="unique_city_figure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_id}"

@@ -1,14 +1,14 @@
 """Reads for indicators: the framework, roll-ups from districts to the city, status, trends.
 
-Roll-ups are aggregate queries grouped by indicator (and period), so their cost does not grow
-with the number of districts in Python.
+The city's figures are read from the sums stored per indicator and period when a submission is
+approved (``CityFigure``), so their cost does not grow with the number of districts or years.
 """
 
 import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
 
 from .choices import Aggregation, Direction, Status, SubmissionStatus, Unit
-from .models import Framework, Indicator, Submission, Target, Value
+from .models import CityFigure, Framework, Indicator, Submission, Target, Value
 
 FOUR_PLACES = Decimal("0.0001")
 # A value within this share of its target, on the wrong side, is "at risk" rather than "off".
@@ -104,29 +104,25 @@ def approved_values(*, framework: Framework) -> QuerySet[Value]:
     ).order_by()
 
 
-def _rollup(indicator: Indicator, row: dict) -> Decimal | None:
-    if not row or not row["answered"]:
+def city_value(indicator: Indicator, figure: CityFigure | None) -> Decimal | None:
+    """The city value from the sums of the approved district values, by the aggregation."""
+    if figure is None or not figure.answered:
         return None
     if indicator.aggregation == Aggregation.SUM:
-        result = row["total"]
+        result = figure.total
     elif indicator.aggregation == Aggregation.MEAN:
-        result = row["mean"]
+        result = figure.total / figure.answered
     elif indicator.aggregation == Aggregation.WEIGHTED_MEAN:
-        result = row["numerators"] * 100 / row["denominators"] if row["denominators"] else None
+        result = figure.numerators * 100 / figure.denominators if figure.denominators else None
     else:  # share of districts answering yes
-        result = Decimal(row["yes"]) * 100 / Decimal(row["answered"])
+        result = Decimal(figure.yes) * 100 / Decimal(figure.answered)
     return None if result is None else Decimal(result).quantize(FOUR_PLACES, ROUND_HALF_UP)
 
 
-_AGGREGATES = {
-    "total": Sum("value"),
-    "mean": Avg("value"),
-    "numerators": Sum("numerator"),
-    "denominators": Sum("denominator"),
-    "yes": Count("pk", filter=Q(value=1)),
-    "answered": Count("value"),
-    "updated": Max("submission__status_changed_at"),
-}
+def city_figures(*, periods, indicators) -> dict[tuple[int, int], CityFigure]:
+    """{(period id, indicator id): stored sums} of ``periods`` and ``indicators``."""
+    figures = CityFigure.objects.filter(period__in=periods, indicator__in=indicators)
+    return {(f.period_id, f.indicator_id): f for f in figures}
 
 
 @dataclass
@@ -146,25 +142,19 @@ def city_rollup(
     indicators = list(
         indicators if indicators is not None else framework_indicators(framework=framework)
     )
-    rows = {
-        row["indicator"]: row
-        for row in approved_values(framework=framework)
-        .filter(submission__period=period)
-        .values("indicator")
-        .annotate(**_AGGREGATES)
-    }
+    figures = city_figures(periods=[period], indicators=indicators)
     result = []
     for indicator in indicators:
-        row = rows.get(indicator.pk, {})
-        value = _rollup(indicator, row)
+        figure = figures.get((period.pk, indicator.pk))
+        value = city_value(indicator, figure)
         result.append(
             CityValue(
                 indicator=indicator,
                 value=value,
                 target=target_for(indicator, period.year),
                 status=status_of(indicator, value, period.year),
-                districts=row.get("answered", 0),
-                updated=row.get("updated"),
+                districts=figure.answered if figure else 0,
+                updated=figure.updated if figure else None,
             )
         )
     return result
@@ -177,15 +167,9 @@ def city_trend(
     indicators = list(
         indicators if indicators is not None else framework_indicators(framework=framework)
     )
-    rows = {
-        (row["submission__period"], row["indicator"]): row
-        for row in approved_values(framework=framework)
-        .filter(submission__period__in=periods)
-        .values("submission__period", "indicator")
-        .annotate(**_AGGREGATES)
-    }
+    figures = city_figures(periods=periods, indicators=indicators)
     return {
-        indicator.pk: [_rollup(indicator, rows.get((p.pk, indicator.pk), {})) for p in periods]
+        indicator.pk: [city_value(indicator, figures.get((p.pk, indicator.pk))) for p in periods]
         for indicator in indicators
     }
 

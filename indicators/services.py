@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
@@ -17,7 +18,16 @@ from learningcity.workflow import ConflictError, check_version, transition
 from . import notices
 from .choices import SubmissionStatus, Unit
 from .computed import SOURCES
-from .models import Area, Framework, Indicator, IndicatorGroup, Submission, Target, Value
+from .models import (
+    Area,
+    CityFigure,
+    Framework,
+    Indicator,
+    IndicatorGroup,
+    Submission,
+    Target,
+    Value,
+)
 
 # Upper bound per unit; None means no bound beyond the database column.
 UNIT_LIMITS = {
@@ -287,8 +297,45 @@ def submission_approve(*, user, submission: Submission, comment: str = "") -> Su
     approved = _step(
         user=user, submission=locked, action="approve", permission=Action.REVIEW, comment=comment
     )
+    city_figures_refresh(periods=[locked.period_id])
     notices.submission_approved(approved, actor=user)
     return approved
+
+
+@transaction.atomic
+def city_figures_refresh(*, periods) -> None:
+    """Recompute the stored city figures of ``periods`` (ids) from their approved values.
+
+    The periods' rows are locked first, so that two approvals of one period at once take turns:
+    the second adds up after the first has committed, and neither figure is lost."""
+    periods = list(
+        ReportingPeriod.objects.select_for_update()
+        .filter(pk__in=periods)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rows = (
+        Value.objects.filter(
+            submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
+        )
+        .values("submission__period", "indicator")
+        .annotate(
+            total=Sum("value"),
+            numerators=Sum("numerator"),
+            denominators=Sum("denominator"),
+            yes=Count("pk", filter=Q(value=1)),
+            answered=Count("value"),
+            updated=Max("submission__status_changed_at"),
+        )
+        .order_by()
+    )
+    CityFigure.objects.filter(period__in=periods).delete()
+    CityFigure.objects.bulk_create(
+        CityFigure(
+            period_id=row.pop("submission__period"), indicator_id=row.pop("indicator"), **row
+        )
+        for row in rows
+    )
 
 
 @transaction.atomic

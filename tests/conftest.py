@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from districts.models import AdministrativeUnit
@@ -8,6 +9,15 @@ from learningcity.choices import Role
 
 from .factories import UserFactory
 from .object_storage import s3_endpoint  # noqa: F401  (a moto S3 server, per module)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts from an empty cache: the local-memory cache outlives the database
+    rollback between tests, and cached roll-ups and rate-limit counts belong to one test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from awards.models import Dossier
 from bench.generate import NATIONAL_DISTRICTS, NATIONAL_DOSSIERS, YEARS, generate
 from clc.models import ActivityReport, Centre
 from districts.models import AdministrativeUnit
-from indicators.models import Indicator, Submission, Value
+from indicators.models import CityFigure, Indicator, Submission, Value
 from learningcity.deadlines.models import Obligation
 
 
@@ -35,6 +35,10 @@ def test_the_city_data_set_has_the_national_shape_and_repeats_with_its_seed(db):
             assert Submission.objects.count() == districts * periods
             entered = Indicator.objects.filter(computed="", area__group__framework__is_current=True)
             assert Value.objects.count() == districts * periods * entered.count()
+            # The city figures the approvals would have stored, as the services store them.
+            assert CityFigure.objects.filter(indicator__in=entered).count() == (
+                periods * entered.count()
+            )
             # The same number of dossiers per district as the country's 100,000.
             expected = round(NATIONAL_DOSSIERS * districts / NATIONAL_DISTRICTS)
             assert abs(Dossier.objects.count() - expected) < len(YEARS)

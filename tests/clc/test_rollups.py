@@ -304,3 +304,35 @@ def test_query_counts_do_not_grow_with_all_273_centres(client, officer_1, distri
     assert Centre.objects.count() == 273
     large = counts()
     assert large == small
+
+
+def test_cached_figures_follow_every_kind_of_write(figures_2025, officer_1, district_1):
+    """The roll-up is cached between writes; each write through the services shows at once."""
+
+    def city():
+        return selectors.clc_rollup(year=2025).total
+
+    before = city()
+    with CaptureQueriesContext(connection) as queries:
+        assert city() == before
+    assert not any("clc_reporttopic" in q["sql"] for q in queries.captured_queries)
+
+    register(officer_1, ward(district_1, 3))
+    assert city().centres == before.centres + 1
+    services.centre_set_status(user=officer_1, centre=figures_2025["b"], status="suspended")
+    assert city().active_centres == before.active_centres  # one more, one less
+    services.centre_update(
+        user=officer_1, centre=figures_2025["a"], model_valid_until=datetime.date(2025, 6, 30)
+    )
+    assert city().model_centres == before.model_centres - 1
+
+    submitted = figures_2025["c"].reports.get(year=2025)
+    returned = services.report_return(user=officer_1, report=submitted, comment="Bổ sung số lớp")
+    assert city().reports_in == before.reports_in - 1
+    resubmitted = services.report_submit(user=officer_1, report=returned)
+    services.report_accept(user=officer_1, report=resubmitted)
+    assert city().reports_accepted == before.reports_accepted + 1
+    assert city().participants["total"] == before.participants["total"] + 999
+
+    evaluate(officer_1, figures_2025["b"], points=POINTS_GOOD)
+    assert city().ratings["tot"] == 2 and city().ratings["kha"] == 0
