@@ -508,19 +508,18 @@ def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | N
 def reports_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submitted]:
     """Districts all of whose active centres have sent their report of ``period``'s year: when
     the last of them first came in, and whether the district office accepted them all."""
-    of_year = Q(reports__year=period.year, reports__first_submitted_at__isnull=False)
+    # Joined to the year's report only (one per centre), not to every year's.
+    sent = Q(report__first_submitted_at__isnull=False)
     rows = (
         Centre.objects.filter(ward__parent_id__in=district_ids, status=CentreStatus.ACTIVE)
+        .annotate(report=FilteredRelation("reports", condition=Q(reports__year=period.year)))
         .order_by()
         .values("ward__parent_id")
         .annotate(
-            centres=Count("pk", distinct=True),
-            sent=Count("reports", filter=of_year),
-            accepted=Count(
-                "reports",
-                filter=Q(reports__year=period.year, reports__status=ActivityReportStatus.ACCEPTED),
-            ),
-            last=Max("reports__first_submitted_at", filter=of_year),
+            centres=Count("pk"),
+            sent=Count("report", filter=sent),
+            accepted=Count("report", filter=Q(report__status=ActivityReportStatus.ACCEPTED)),
+            last=Max("report__first_submitted_at", filter=sent),
         )
     )
     return {

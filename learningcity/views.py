@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, JsonResponse
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from django_prometheus.exports import ExportToDjangoView
 
-from districts.selectors import portal_district_list
+from districts.models import AdministrativeUnit
+from districts.selectors import portal_district_list, portal_districts
 
 from .celery import app as celery_app
 from .models import User
@@ -24,14 +26,23 @@ from .models import User
 logger = logging.getLogger(__name__)
 
 
+# Four cards a row: a city's districts fit one page, a country's 696 do not.
+HOME_DISTRICTS_PER_PAGE = 48
+
+
 def home(request):
-    districts = list(portal_district_list())
+    page = Paginator(portal_district_list(), HOME_DISTRICTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    wards = AdministrativeUnit.objects.wards().filter(parent__in=portal_districts().values("pk"))
     return render(
         request,
         "learningcity/home.html",
         {
-            "districts": districts,
-            "ward_total": sum(d.ward_count for d in districts),
+            "page_obj": page,
+            "districts": page.object_list,
+            "district_total": page.paginator.count,
+            "ward_total": wards.count(),
         },
     )
 

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from districts.models import AdministrativeUnit
-from districts.selectors import portal_district_list
+from districts.selectors import portal_districts
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, reach
 
@@ -132,7 +132,7 @@ def _judge(unit, due_date: datetime.date, submitted, today: datetime.date) -> Un
 
 def visible_districts(user) -> QuerySet[AdministrativeUnit]:
     """The districts whose timeliness ``user`` may see: all, or a district officer's own."""
-    districts = portal_district_list().order_by("code")
+    districts = portal_districts()
     scope = reach(user, Action.VIEW)
     if scope == "all":
         return districts
@@ -174,7 +174,7 @@ def timeliness(obligations, *, districts, today: datetime.date | None = None) ->
 def missing_units(obligation: Obligation) -> list[int]:
     """Ids of the districts that owe ``obligation`` and have not submitted it (one query each)."""
     owed = [u.pk for u in obligation.units.all()] or list(
-        portal_district_list().values_list("pk", flat=True)
+        portal_districts().values_list("pk", flat=True)
     )
     submitted = source(obligation.kind).submitted(obligation.period, owed)
     return [pk for pk in owed if pk not in submitted]

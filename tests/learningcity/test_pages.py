@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from districts.models import AdministrativeUnit
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -80,6 +81,22 @@ def test_page_query_count_does_not_grow_with_rows(client, hcmc, reviewer, url):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_home_shows_the_districts_a_page_at_a_time(client, hcmc, reviewer, settings):
+    client.force_login(reviewer)
+    html = client.get("/").content.decode()
+    assert html.count("district-card") == 22 and "Trang 1/" not in html  # the city: one page
+    settings.PORTAL_PROVINCE_CODE = ""  # the whole country: HCMC, Hà Nội and Đà Nẵng here
+    call_command("load_admin_units", "--province", "01", "48", stdout=io.StringIO())
+    districts = AdministrativeUnit.objects.districts().count()
+    wards = AdministrativeUnit.objects.wards().count()
+    html = client.get("/").content.decode()
+    assert html.count("district-card") == 48 and "Trang 1/2" in html
+    figures = html.replace(".", "")  # thousands are grouped with dots in Vietnamese
+    assert f">{districts}<" in figures and f">{wards}<" in figures
+    last = client.get("/", {"page": 2}).content.decode()
+    assert last.count("district-card") == districts - 48
 
 
 def test_healthz_answers_without_login(client):

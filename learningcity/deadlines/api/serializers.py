@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from districts.selectors import portal_district_list
+from learningcity.api.pagination import PageLinksSerializer
 from learningcity.api.serializers import CodeRelatedField
 
 from ..choices import ObligationKind, Timeliness
@@ -109,7 +110,9 @@ class DistrictTallySerializer(serializers.Serializer):
     tally = TallySerializer()
 
 
-class TimelinessSerializer(serializers.Serializer):
-    obligations = ObligationTimelinessSerializer(many=True, source="columns")
-    districts = DistrictTallySerializer(many=True, source="rows")
+class TimelinessSerializer(PageLinksSerializer):
+    obligations = ObligationTimelinessSerializer(
+        many=True, help_text="Each obligation, its tally, and the districts of this page."
+    )
+    districts = DistrictTallySerializer(many=True, help_text="The districts of this page.")
     city = TallySerializer()

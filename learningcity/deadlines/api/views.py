@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.serializers import ErrorSerializer
 from learningcity.models import ReportingPeriod
 
@@ -153,9 +154,12 @@ class TimelinessView(APIView):
             "each district's status (missing, on_time, late, approved), judged on the first "
             "submission, plus each district's and the city's tally and on-time rate. A district "
             "officer sees their own district. The number of queries does not grow with the "
-            "number of districts."
+            "number of districts.\n\nThe districts (their rows, and their cells under each "
+            "obligation) come in pages (`count`, `next`, `previous`; `page`, `page_size`): a "
+            "city's districts fit one page, a country's 696 do not. The tallies count every "
+            "district and are on every page."
         ),
-        parameters=[PERIOD, YEAR],
+        parameters=[PERIOD, YEAR, *PAGE_PARAMETERS],
         responses={200: TimelinessSerializer, 400: ERRORS[400]},
     )
     def get(self, request):
@@ -169,4 +173,16 @@ class TimelinessView(APIView):
         table = selectors.timeliness(
             obligations, districts=selectors.visible_districts(request.user)
         )
-        return Response(TimelinessSerializer(table).data)
+        # The tallies count every district; the districts' own cells come a page at a time.
+        rows, links = PortalPagination().page_of(table.rows, request, view=self)
+        shown = {row.unit.pk for row in rows}
+        obligations = [
+            {
+                "obligation": column.obligation,
+                "tally": column.tally,
+                "units": [cell for cell in column.units if cell.unit.pk in shown],
+            }
+            for column in table.columns
+        ]
+        body = {**links, "obligations": obligations, "districts": rows, "city": table.city}
+        return Response(TimelinessSerializer(body).data)
