@@ -57,7 +57,10 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default="vi",
-        help_text=_("The language of the user's notices and e-mails; the header switch sets it."),
+        help_text=_(
+            "The language of the user's pages when they sign in, and of their notices and "
+            "e-mails; the header switch sets it."
+        ),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -3,6 +3,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -44,6 +45,36 @@ def home(request):
             "district_total": page.paginator.count,
             "ward_total": wards.count(),
         },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Signing in brings the user's language along: a browser that has no choice of its own
+    takes the one the user saved (``User.language``); a choice made on this browser before
+    signing in becomes theirs, as the header switch would have made it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            _set_language_cookie(response, user.language)
+        elif chosen != user.language:
+            User.objects.filter(pk=user.pk).update(language=chosen)
+        return response
+
+
+def _set_language_cookie(response, language: str) -> None:
+    """The cookie Django's set_language view sets, with the same settings."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 

@@ -54,6 +54,43 @@ def test_language_switch_to_english_and_back(client, hcmc, officer_1):
     assert "Tổng quan chương trình" in client.get("/").content.decode()
 
 
+def log_in(client, user):
+    return client.post(
+        "/accounts/login/", {"username": user.username, "password": DEFAULT_PASSWORD}, follow=True
+    )
+
+
+def test_signing_in_brings_the_users_saved_language(client, hcmc, officer_1):
+    officer_1.language = "en"
+    officer_1.save()
+    html = log_in(client, officer_1).content.decode()
+    assert '<html lang="en">' in html and "Programme overview" in html
+    assert client.cookies["django_language"].value == "en"
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_users(client, hcmc, officer_1):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    html = log_in(client, officer_1).content.decode()
+    assert '<html lang="en">' in html
+    officer_1.refresh_from_db()
+    assert officer_1.language == "en"  # their notices and e-mails follow too
+
+
+def test_an_unknown_language_cookie_gives_way_to_the_users_language(client, hcmc, officer_1):
+    client.cookies["django_language"] = "<script>alert(1)</script>"
+    html = log_in(client, officer_1).content.decode()
+    assert '<html lang="vi">' in html and client.cookies["django_language"].value == "vi"
+    officer_1.refresh_from_db()
+    assert officer_1.language == "vi"
+
+
+def test_a_refused_sign_in_changes_no_language(client, officer_1):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    client.post("/accounts/login/", {"username": officer_1.username, "password": "sai"})
+    officer_1.refresh_from_db()
+    assert officer_1.language == "vi"
+
+
 def test_district_list_search_and_sort(client, hcmc, reviewer):
     client.force_login(reviewer)
     html = client.get("/districts/", {"q": "thu duc"}).content.decode()
