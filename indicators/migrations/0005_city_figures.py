@@ -23,6 +23,7 @@ def add_up_approved_values(apps, schema_editor):
         )
         .order_by()
     )
+    CityFigure.objects.all().delete()  # idempotent: tests run the data migrations again
     CityFigure.objects.bulk_create(
         (
             CityFigure(

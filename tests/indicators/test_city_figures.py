@@ -13,6 +13,7 @@ from indicators.services import Entry
 from learningcity.models import ReportingPeriod
 from tests.indicators.test_services import approve, full_entries
 from tests.integration.conftest import missing
+from tests.reference_data import reseed
 
 
 def added_up(period) -> dict[str, Decimal | None]:
@@ -90,6 +91,7 @@ def test_two_approvals_of_one_period_at_once_both_count(officer_1, officer_3, re
     for the period's lock, then adds up with the first's values committed."""
     if connection.vendor != "postgresql":
         missing("Concurrent approvals need PostgreSQL: set DATABASE_URL=postgres://…")
+    reseed()  # a transactional test before this one may have emptied the framework's tables
     period = ReportingPeriod.objects.get_or_create_for(kind="year", year=2025)
     pending = []
     for officer, value in ((officer_1, 1200), (officer_3, 800)):
