@@ -19,7 +19,7 @@ from django.views.i18n import set_language as django_set_language
 from django_prometheus.exports import ExportToDjangoView
 
 from districts.models import AdministrativeUnit
-from districts.selectors import portal_district_list, portal_districts
+from districts.selectors import in_portal, portal_district_list
 
 from .celery import app as celery_app
 from .models import User
@@ -35,7 +35,7 @@ def home(request):
     page = Paginator(portal_district_list(), HOME_DISTRICTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    wards = AdministrativeUnit.objects.wards().filter(parent__in=portal_districts().values("pk"))
+    wards = in_portal(AdministrativeUnit.objects.wards(), district="parent")
     return render(
         request,
         "learningcity/home.html",
@@ -57,11 +57,19 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen not in dict(settings.LANGUAGES):
+        if chosen in dict(settings.LANGUAGES):
+            _remember_language(user, chosen)
+        else:
             _set_language_cookie(response, user.language)
-        elif chosen != user.language:
-            User.objects.filter(pk=user.pk).update(language=chosen)
         return response
+
+
+def _remember_language(user, language) -> None:
+    """Keep ``language`` as the user's (pages at sign-in, notices, e-mails) if it is one of the
+    portal's and not theirs already."""
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 def _set_language_cookie(response, language: str) -> None:
@@ -84,11 +92,8 @@ def set_language(request):
     """The header's language switch: Django's (the cookie), and for a signed-in user the choice
     is kept as ``User.language`` too, the language of their notices and e-mails."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
-        User.objects.filter(pk=user.pk).update(language=language)
-        user.language = language
+    if request.user.is_authenticated:
+        _remember_language(request.user, request.POST.get("language"))
     return response
 
 
