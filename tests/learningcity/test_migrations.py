@@ -37,8 +37,13 @@ def migrate(*args: str) -> None:
     call_command("migrate", *args, verbosity=0, stdout=io.StringIO())
 
 
+# The rollbacks change the schema: a transactional test. serialized_rollback gives later
+# transactional tests the rows the data migrations seeded, as the other transactional tests do.
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def seeded(transactional_db):
+def seeded():
     require_postgresql()
     reseed()  # a transactional test before this one may have emptied the reference tables
     call_command("load_admin_units", "--province", "79", stdout=io.StringIO())
@@ -56,6 +61,7 @@ def period(seeded):
     return ReportingPeriod.objects.get_or_create_for(kind="year", year=2025)
 
 
+@transactional
 def test_rolling_back_and_reapplying_districts_keeps_key_task_edits_and_submission_dates(
     district, period
 ):
@@ -86,6 +92,7 @@ def test_rolling_back_and_reapplying_districts_keeps_key_task_edits_and_submissi
     assert Indicator.objects.exists()  # the apps rolled back with districts were seeded again
 
 
+@transactional
 def test_rolling_back_and_reapplying_reference_data_keeps_the_departments_edits(district, period):
     indicator = Indicator.objects.get(code="WB2.2")
     Indicator.objects.filter(pk=indicator.pk).update(name="Tên do Sở sửa")
