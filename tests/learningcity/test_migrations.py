@@ -30,7 +30,7 @@ FIRST_SUBMITTED = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC)
 
 def require_postgresql() -> None:
     if connection.vendor != "postgresql":
-        missing("Rolling migrations back needs PostgreSQL: set DATABASE_URL=postgres://…")
+        missing("These migration tests need PostgreSQL: set DATABASE_URL=postgres://…")
 
 
 def migrate(*args: str) -> None:
