@@ -1,7 +1,9 @@
 import re
+import time
 import uuid
 
 from django.conf import settings
+from django.contrib import auth, messages
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -66,5 +68,46 @@ def request_id_middleware(get_response):
             logs.request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+    return middleware
+
+
+# Session keys: when the user signed in, and when the portal last recorded their activity (Unix
+# seconds).
+SIGNED_IN_AT = "portal_signed_in_at"
+LAST_SEEN = "portal_last_seen"
+
+
+def stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """On sign-in (the ``user_logged_in`` signal): the session's idle and absolute clocks start."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN] = now
+
+
+def session_idle_timeout(get_response):
+    """Sign out a session unused for SESSION_IDLE_TIMEOUT, or older than SESSION_COOKIE_AGE.
+
+    Activity is recorded in the session at most once per SESSION_ACTIVITY_UPDATE, so that a
+    session is not written on every request. The sign-in page then says why.
+    """
+
+    def middleware(request):
+        session = request.session
+        if auth.SESSION_KEY in session:
+            now = int(time.time())
+            signed_in_at, last_seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
+            if signed_in_at is None or last_seen is None:  # signed in before the stamps
+                session[SIGNED_IN_AT] = session[LAST_SEEN] = now
+            elif (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+                or now - signed_in_at > settings.SESSION_COOKIE_AGE
+            ):
+                auth.logout(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+            elif now - last_seen >= settings.SESSION_ACTIVITY_UPDATE.total_seconds():
+                session[LAST_SEEN] = now
+        return get_response(request)
 
     return middleware

@@ -1,5 +1,7 @@
 import ipaddress
 import logging
+import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -124,9 +126,39 @@ def _check_redis():
         broker.connect()  # the Redis transport pings on connect
 
 
-def _check_storage():
-    name = default_storage.save(f"readyz-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
+class StorageProbe:
+    """Writes and deletes a small object in the default storage, at most once per
+    READYZ_STORAGE_INTERVAL_SECONDS in a process; calls in between reuse the last outcome, so an
+    unauthenticated /readyz cannot make the portal write to storage on every call."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self._checked_at: float | None = None
+        self._failure: str | None = None
+
+    def __call__(self) -> None:
+        with self._lock:  # one write at a time, whatever the number of threads asking
+            now = time.monotonic()
+            interval = settings.READYZ_STORAGE_INTERVAL_SECONDS
+            if self._checked_at is None or now - self._checked_at >= interval:
+                try:
+                    name = default_storage.save(
+                        f"readyz-{uuid.uuid4().hex}.txt", ContentFile(b"ok")
+                    )
+                    default_storage.delete(name)
+                except Exception as error:
+                    self._failure = f"{type(error).__name__}: {error}"
+                else:
+                    self._failure = None
+                self._checked_at = now
+            if self._failure is not None:
+                raise RuntimeError(self._failure)
+
+
+_check_storage = StorageProbe()
 
 
 @login_not_required

@@ -1,7 +1,7 @@
 """Workflow state machines: a table of allowed transitions per model, enforced in services."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import migrations, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +53,11 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
 
 
 def backfill_first_submission(app_label: str, model_name: str):
-    """A migration step that dates each record's first submission from its audit trail."""
+    """A migration step that dates each record's first submission from its audit trail.
+
+    Only records without a date get one: run again (the migration rolled back and re-applied),
+    it never changes a date already kept, so no record's timeliness changes.
+    """
 
     def backfill(apps, schema_editor) -> None:
         model = apps.get_model(app_label, model_name)
@@ -63,6 +67,32 @@ def backfill_first_submission(app_label: str, model_name: str):
             .order_by("history_date")
             .values("history_date")[:1]
         )
-        model.objects.exclude(status="draft").update(first_submitted_at=models.Subquery(first))
+        model.objects.filter(first_submitted_at__isnull=True).exclude(status="draft").update(
+            first_submitted_at=models.Subquery(first)
+        )
 
     return backfill
+
+
+class AddFieldKeptOnRollback(migrations.AddField):
+    """``AddField`` whose rollback keeps the column and its values in the database.
+
+    Rolled back, the field leaves the migration state but its (nullable) column stays, unseen by
+    the older code; re-applied, the column is found and adopted as it is. Dates that cannot be
+    derived again (``first_submitted_at``) thus survive a rollback and re-apply of the code.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        column = model._meta.get_field(self.name).column
+        connection = schema_editor.connection
+        with connection.cursor() as cursor:
+            columns = connection.introspection.get_table_description(cursor, model._meta.db_table)
+        if column not in {info.name for info in columns}:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self):
+        return f"{super().describe()} (kept on rollback)"

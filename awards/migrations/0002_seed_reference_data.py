@@ -1,5 +1,7 @@
 """Reference data the awards app starts with: the emulation movement, the forms of commendation
-the city uses for it, and the fields of activity. All of it is maintained in the admin after."""
+the city uses for it, and the fields of activity. All of it is maintained in the admin after:
+running this again (a migration rolled back and re-applied) only adds what is missing, and never
+changes a row the Department edited."""
 
 import datetime
 
@@ -48,9 +50,9 @@ def seed(apps, schema_editor):
     Movement = apps.get_model("awards", "Movement")
     CommendationForm = apps.get_model("awards", "CommendationForm")
     FieldOfActivity = apps.get_model("awards", "FieldOfActivity")
-    Movement.objects.update_or_create(name=MOVEMENT["name"], defaults=MOVEMENT)
+    Movement.objects.get_or_create(name=MOVEMENT["name"], defaults=MOVEMENT)
     for order, (code, name, name_en, conferred_by) in enumerate(FORMS, start=1):
-        CommendationForm.objects.update_or_create(
+        CommendationForm.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -62,7 +64,7 @@ def seed(apps, schema_editor):
             },
         )
     for order, (code, name, name_en) in enumerate(FIELDS, start=1):
-        FieldOfActivity.objects.update_or_create(
+        FieldOfActivity.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "order": order}
         )
 

@@ -1,5 +1,8 @@
 """The default evaluation scale and criteria sheet; the Department edits both in the admin.
 
+Running this again (a migration rolled back and re-applied) only adds what is missing, and never
+changes a row the Department edited.
+
 No national rating scale for community learning centres exists, so the scale follows the one
 for learning units (TT 22/2020/TT-BGDĐT): Tốt 85–100, Khá 70–84, Trung bình 50–69, Không đạt
 below 50. The five criteria add up to 100 points.
@@ -46,11 +49,11 @@ def seed(apps, schema_editor):
     RatingBand = apps.get_model("clc", "RatingBand")
     Criterion = apps.get_model("clc", "Criterion")
     for code, name, name_en, min_points in RATING_BANDS:
-        RatingBand.objects.update_or_create(
+        RatingBand.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "min_points": min_points}
         )
     for order, (code, name, name_en, max_points) in enumerate(CRITERIA, start=1):
-        Criterion.objects.update_or_create(
+        Criterion.objects.get_or_create(
             code=code,
             defaults={"name": name, "name_en": name_en, "max_points": max_points, "order": order},
         )

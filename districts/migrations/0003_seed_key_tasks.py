@@ -1,4 +1,8 @@
-"""The city's 11 key tasks for late 2024 and 2025 (Sở GD&ĐT TP.HCM)."""
+"""The city's 11 key tasks for late 2024 and 2025 (Sở GD&ĐT TP.HCM).
+
+The Department maintains them in the admin after: running this again (a migration rolled back and
+re-applied) only adds a missing task, and never changes one the Department edited.
+"""
 
 from django.db import migrations
 
@@ -77,7 +81,7 @@ KEY_TASKS = [
 def seed(apps, schema_editor):
     KeyTask = apps.get_model("districts", "KeyTask")
     for order, (code, title, title_en) in enumerate(KEY_TASKS, start=1):
-        KeyTask.objects.update_or_create(
+        KeyTask.objects.get_or_create(
             code=code,
             defaults={
                 "title": title,

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from learningcity.workflow import backfill_first_submission
+from learningcity.workflow import AddFieldKeptOnRollback, backfill_first_submission
 
 
 class Migration(migrations.Migration):
@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        AddFieldKeptOnRollback(
             model_name="historicalinterimreview",
             name="first_submitted_at",
             field=models.DateTimeField(
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 verbose_name="first submitted at",
             ),
         ),
-        migrations.AddField(
+        AddFieldKeptOnRollback(
             model_name="interimreview",
             name="first_submitted_at",
             field=models.DateTimeField(

@@ -1,4 +1,8 @@
-"""The city's indicator framework (UNESCO's 3 groups and 12 areas), from indicators/data."""
+"""The city's indicator framework (UNESCO's 3 groups and 12 areas), from indicators/data.
+
+Running this again (a migration rolled back and re-applied) only adds what is missing, and never
+changes a group, area, indicator or target the Department edited.
+"""
 
 import json
 from pathlib import Path
@@ -19,19 +23,19 @@ def load(apps, schema_editor):
         name=data["name"], version=data["version"], defaults={"is_current": True}
     )
     for g_order, group_data in enumerate(data["groups"], start=1):
-        group, _ = IndicatorGroup.objects.update_or_create(
+        group, _ = IndicatorGroup.objects.get_or_create(
             framework=framework,
             code=group_data["code"],
             defaults={"name": group_data["name"], "name_en": group_data["name_en"], "order": g_order},
         )
         for a_order, area_data in enumerate(group_data["areas"], start=1):
-            area, _ = Area.objects.update_or_create(
+            area, _ = Area.objects.get_or_create(
                 group=group,
                 code=area_data["code"],
                 defaults={"name": area_data["name"], "name_en": area_data["name_en"], "order": a_order},
             )
             for i_order, item in enumerate(area_data["indicators"], start=1):
-                indicator, _ = Indicator.objects.update_or_create(
+                indicator, _ = Indicator.objects.get_or_create(
                     area=area,
                     code=item["code"],
                     defaults={
@@ -46,7 +50,7 @@ def load(apps, schema_editor):
                     },
                 )
                 for year, value in item.get("targets", {}).items():
-                    Target.objects.update_or_create(
+                    Target.objects.get_or_create(
                         indicator=indicator, year=int(year), defaults={"value": value}
                     )
 

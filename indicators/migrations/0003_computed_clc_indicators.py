@@ -32,7 +32,9 @@ def add(apps, schema_editor):
     if framework is None:
         return
     for area_code, code, name, name_en, unit, aggregation, denominator, computed in NEW:
-        area = Area.objects.get(group__framework=framework, code=area_code)
+        area = Area.objects.filter(group__framework=framework, code=area_code).first()
+        if area is None:  # removed by the Department since
+            continue
         order = Indicator.objects.filter(area=area).count() + 1
         Indicator.objects.get_or_create(
             area=area,

@@ -23,7 +23,6 @@ def add_up_approved_values(apps, schema_editor):
         )
         .order_by()
     )
-    CityFigure.objects.all().delete()  # idempotent: tests run the data migrations again
     CityFigure.objects.bulk_create(
         (
             CityFigure(
@@ -32,6 +31,8 @@ def add_up_approved_values(apps, schema_editor):
             for row in rows
         ),
         batch_size=5000,
+        # Run again, only the missing figures are added: approvals keep the others up to date.
+        ignore_conflicts=True,
     )
 
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session left unused for SESSION_IDLE_TIMEOUT (after messages: it leaves one).
+    "learningcity.middleware.session_idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,6 +162,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sessions (learningcity.middleware.session_idle_timeout) --------------------------------------
+# A browser session unused for SESSION_IDLE_TIMEOUT_MINUTES needs a new sign-in; using the portal
+# extends it, though the session is written at most once per SESSION_ACTIVITY_UPDATE_SECONDS (so
+# the idle time allowed may exceed the timeout by up to that much). Whatever the activity, a
+# sign-in lasts at most SESSION_MAX_AGE_HOURS.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(
+    minutes=env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=60)
+)
+SESSION_ACTIVITY_UPDATE = datetime.timedelta(
+    seconds=env.int("SESSION_ACTIVITY_UPDATE_SECONDS", default=300)
+)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 60 * 60
+if SESSION_IDLE_TIMEOUT <= SESSION_ACTIVITY_UPDATE:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT_MINUTES must be longer than SESSION_ACTIVITY_UPDATE_SECONDS."
+    )
+# The language switch's cookie: sent over HTTPS only in production (production.py), like the
+# session and CSRF cookies.
+LANGUAGE_COOKIE_SECURE = env.bool("LANGUAGE_COOKIE_SECURE", default=False)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Language, time, numbers ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -319,10 +343,19 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "learningcity.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
+# API tokens expire after API_TOKEN_TTL_DAYS days (90) unless `create_api_token --days N` says
+# otherwise; "0" or "none" issues tokens that never expire, and must be chosen explicitly.
+_token_ttl = env("API_TOKEN_TTL_DAYS", default="90").strip().lower()
+if _token_ttl in ("0", "none"):
+    API_TOKEN_TTL = None
+elif _token_ttl.isdigit():
+    API_TOKEN_TTL = datetime.timedelta(days=int(_token_ttl))
+else:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be a number of days, 0 or 'none'.")
 REST_KNOX = {
     # Clients send "Authorization: Token <key>"; only a hash of the key is stored.
     "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_TTL": None,
+    "TOKEN_TTL": API_TOKEN_TTL,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning-city portal API",
@@ -412,6 +445,10 @@ for _network in METRICS_ALLOWED_NETWORKS:
         ipaddress.ip_network(_network, strict=False)
     except ValueError as _error:
         raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from None
+
+# /readyz writes and deletes a small object in the storage at most this often per web process
+# (seconds); calls in between answer with the last outcome.
+READYZ_STORAGE_INTERVAL_SECONDS = env.int("READYZ_STORAGE_INTERVAL_SECONDS", default=60)
 
 # --- Uploads -------------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -15,6 +15,7 @@ from unittest import mock
 import pytest
 import redis
 from django.core.cache import cache, caches
+from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +24,7 @@ from django_redis.cache import RedisCache
 from learningcity import access_log, logs
 from learningcity.celery import app as celery_app
 from learningcity.celery import clear_task_request_id, set_task_request_id
+from learningcity.views import _check_storage
 
 from .test_celery_worker import REDIS_URL, require_redis
 from .test_settings import ROOT, STRONG_KEY, run_manage
@@ -79,6 +81,14 @@ def captured_log():
 
 
 # --- /readyz -------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def fresh_storage_probe():
+    """Each test's /readyz probes the storage it set up, not the last test's outcome."""
+    _check_storage.forget()
+    yield
+    _check_storage.forget()
+
+
 def test_readyz_is_ok_without_login_session_or_leftovers(client, db, media):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/readyz")
@@ -156,6 +166,41 @@ def test_readyz_answers_503_naming_the_storage_when_it_cannot_write(client, db, 
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == "failed"
+
+
+def test_readyz_writes_to_storage_at_most_once_per_interval(
+    client, db, media, settings, monkeypatch
+):
+    writes = []
+    save = FileSystemStorage.save
+
+    def counted_save(storage, name, *args, **kwargs):
+        writes.append(name)
+        return save(storage, name, *args, **kwargs)
+
+    monkeypatch.setattr(FileSystemStorage, "save", counted_save)
+    settings.READYZ_STORAGE_INTERVAL_SECONDS = 3600
+    for _ in range(20):
+        assert client.get("/readyz").json()["checks"]["storage"] == "ok"
+    assert len(writes) == 1
+    settings.READYZ_STORAGE_INTERVAL_SECONDS = 0  # the interval is over: it probes again
+    assert client.get("/readyz").status_code == 200
+    assert len(writes) == 2
+    assert list(media.iterdir()) == []
+
+
+def test_readyz_keeps_reporting_a_storage_failure_until_the_next_probe(
+    client, db, settings, tmp_path
+):
+    settings.READYZ_STORAGE_INTERVAL_SECONDS = 3600
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker / "media"
+    assert client.get("/readyz").json()["checks"]["storage"] == "failed"
+    settings.MEDIA_ROOT = tmp_path / "media"  # repaired, but not probed again yet
+    assert client.get("/readyz").status_code == 503
+    settings.READYZ_STORAGE_INTERVAL_SECONDS = 0
+    assert client.get("/readyz").status_code == 200
 
 
 def test_healthz_stays_the_liveness_probe(client, db):
