@@ -3,12 +3,14 @@ with its record when it is never confirmed (beat's ``purge-import-previews``).
 
 The same checks run against a bucket in tests/learningcity/test_object_storage.py."""
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from learningcity.celery import app
@@ -20,6 +22,7 @@ from learningcity.import_previews import (
 from learningcity.models import ImportPreview
 from learningcity.tasks import purge_import_previews
 from tests.factories import UserFactory
+from tests.integration.conftest import missing
 
 KIND = "districts.members"
 CONTENT = b"PK\x03\x04 the officer's workbook"
@@ -120,3 +123,45 @@ def test_the_purge_is_in_beats_schedule():
     assert entry["task"] == "learningcity.tasks.purge_import_previews"
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == set(range(24))  # hourly: nothing outlives its day by much
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_at_once_run_the_import_once(media):
+    """The first confirmation holds the preview's lock while its import runs; the second waits
+    for it, then finds the preview used. Whichever order the threads really run in, the import
+    runs once and the other confirmation is told so."""
+    if connection.vendor != "postgresql":
+        missing("Concurrent confirmations need PostgreSQL: set DATABASE_URL=postgres://…")
+    user = UserFactory(username="officer")
+    preview = stored(user)
+    running, release = threading.Event(), threading.Event()
+    runs, refused, errors = [], [], []
+
+    def run(upload):
+        runs.append(upload.read())
+        running.set()
+        release.wait(timeout=30)
+        return len(runs)
+
+    def confirm():
+        try:
+            import_preview_confirm(preview_id=preview.pk, user=user, kind=KIND, run=run)
+        except PreviewUnavailable:
+            refused.append(True)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            running.set()
+            close_old_connections()
+
+    first, second = threading.Thread(target=confirm), threading.Thread(target=confirm)
+    first.start()
+    running.wait(timeout=30)
+    second.start()
+    second.join(timeout=0.5)  # the second is waiting for the lock held by the first
+    release.set()
+    for thread in (first, second):
+        thread.join(timeout=60)
+    assert errors == []
+    assert runs == [CONTENT] and refused == [True]
+    assert ImportPreview.objects.get().confirmed_at is not None
