@@ -8,11 +8,14 @@ import datetime
 import io
 import time
 import warnings
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .text import normalize_text, search_key
 
@@ -58,12 +61,13 @@ class ReadBudget:
     ``check()`` raises SpreadsheetError once it is spent, so a hostile file gets a clear answer
     within seconds instead of holding a web worker until it is killed."""
 
-    def __init__(self, seconds: float | None = None):
+    def __init__(self, seconds: float | None = None, *, clock=time.monotonic):
         self.seconds = settings.SPREADSHEET_READ_SECONDS if seconds is None else seconds
-        self.deadline = time.monotonic() + self.seconds
+        self.clock = clock
+        self.deadline = clock() + self.seconds
 
     def check(self) -> None:
-        if time.monotonic() > self.deadline:
+        if self.clock() >= self.deadline:
             raise SpreadsheetError(
                 _(
                     "Reading the file took longer than the portal allows (%(seconds)s seconds). "
@@ -74,8 +78,8 @@ class ReadBudget:
 
 
 class _BudgetedBytes(io.BytesIO):
-    """The workbook's bytes, checking the budget at each read: openpyxl unpacks and parses a
-    sheet in chunks pulled from here, even through rows it never hands out."""
+    """The workbook's bytes, checking the budget at each read: what openpyxl unpacks while it
+    loads the workbook (shared strings, styles) is checked on too, if coarsely."""
 
     def __init__(self, data: bytes, budget: ReadBudget):
         super().__init__(data)
@@ -84,6 +88,50 @@ class _BudgetedBytes(io.BytesIO):
     def read(self, size=-1, /):
         self.budget.check()
         return super().read(size)
+
+
+class _BudgetedStream:
+    """A sheet's XML as openpyxl pulls it, chunk by chunk, checking the budget at each chunk:
+    rows it parses without handing them out (a row number repeated a million times) cost time
+    too, and the compressed bytes above are too few to check on for a file that packs well."""
+
+    def __init__(self, stream, budget: ReadBudget):
+        self.stream = stream
+        self.budget = budget
+
+    def read(self, size=-1, /):
+        self.budget.check()
+        return self.stream.read(size)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stream.close()
+
+
+_active_budget: ContextVar[ReadBudget | None] = ContextVar("spreadsheet_budget", default=None)
+
+
+def _budgeted(open_source):
+    @wraps(open_source)
+    def opened(sheet):
+        stream = open_source(sheet)
+        budget = _active_budget.get()
+        return stream if budget is None else _BudgetedStream(stream, budget)
+
+    opened.budgeted = True
+    return opened
+
+
+# openpyxl opens a read-only sheet's XML here, to find its size when loading the workbook (a walk
+# through the whole sheet when the file declares none) and to read its rows: while read_sheet
+# runs, the budget is checked at every chunk. Elsewhere the sheet is read as openpyxl reads it.
+if not getattr(ReadOnlyWorksheet._get_source, "budgeted", False):
+    ReadOnlyWorksheet._get_source = _budgeted(ReadOnlyWorksheet._get_source)
 
 
 def _pick_sheet(workbook, sheet_key: str):
@@ -124,6 +172,7 @@ def read_sheet(
     budget = budget or ReadBudget()
     upload.seek(0)
     content = _BudgetedBytes(upload.read(), budget)
+    active = _active_budget.set(budget)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # styles and extensions openpyxl skips
@@ -146,6 +195,8 @@ def read_sheet(
                 "Open it in Excel, save it as .xlsx and try again."
             )
         ) from exc
+    finally:
+        _active_budget.reset(active)
     return header, rows
 
 

@@ -35,7 +35,7 @@ from indicators.choices import Unit
 from indicators.imports import COLUMNS as VALUE_COLUMNS
 from indicators.models import Value
 from learningcity.models import ImportPreview, ReportingPeriod
-from learningcity.spreadsheets import MAX_BLANK_RUN, SpreadsheetError, read_sheet
+from learningcity.spreadsheets import MAX_BLANK_RUN, ReadBudget, SpreadsheetError, read_sheet
 from tests.clc.test_import import row as centre_row
 
 from .conftest import assert_unchanged
@@ -351,6 +351,41 @@ def test_reading_past_the_time_budget_is_a_clear_refusal(client, settings, make_
     )
     assert response.context["outcome"].file_errors == [message]
     assert message in response.content.decode()
+
+
+class Ticking:
+    """A clock that moves one second each time it is read: a budget of N seconds is N checks,
+    so whether the reader checks the time while openpyxl works is told without timing."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1
+        return self.now
+
+
+@pytest.mark.parametrize("dimension", [None, "A1:E2"], ids=["no size", "size declared"])
+def test_rows_parsed_but_never_handed_out_are_within_the_time_budget(rows_read, dimension):
+    """One row number repeated a million times: openpyxl parses every one and hands none to the
+    reader (and, without a declared size, first walks the whole sheet to look for one). The
+    budget is checked at each chunk of XML openpyxl pulls, so the read stops within it: here a
+    budget of twice the checks a normal 50-row file needs."""
+    header = CommitteeMemberResource.column_names()
+    rows = [[i, f"Người {i}", "Cán bộ", "UBND", "Ủy viên"] for i in range(1, NORMAL_ROWS + 1)]
+    clock = Ticking()
+    read_sheet(upload(workbook(header, rows)), max_rows=500, budget=ReadBudget(1e9, clock=clock))
+    normal_checks = clock.now
+
+    repeated = ['<row r="1"/>'] * BOMB_ROWS
+    data = with_rows(workbook(header, []), repeated, dimension=dimension)
+    work = rows_read()
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(
+            upload(data), max_rows=500, budget=ReadBudget(2 * normal_checks, clock=Ticking())
+        )
+    assert refused.value.args[0].startswith("Reading the file took longer than the portal allows")
+    assert work.parsed < BOMB_ROWS // 4  # stopped early, not after the million
 
 
 # --- confirmations sent twice --------------------------------------------------------------------
