@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,11 @@ from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step
+from learningcity.import_previews import (
+    PreviewUnavailable,
+    import_preview_confirm,
+    import_preview_store,
+)
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.xlsx import xlsx_response
 
@@ -253,6 +257,7 @@ def centre_status(request, pk: int):
 
 IMPORT_SALT = "clc.centre-import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+IMPORT_KIND = "clc.centres"
 IMPORT_PREVIEW_ROWS = 200  # a city's file has thousands of rows; the errors are all listed
 
 
@@ -275,11 +280,18 @@ def centre_import(request, code: str | None = None):
             return redirect(again)
         if data["district"] != district_pk or data["user"] != request.user.pk:
             raise PermissionDenied(_("You do not have permission to do this."))
-        with default_storage.open(data["path"], "rb") as upload:
-            outcome = imports.centres_import(
-                user=request.user, district=district, upload=upload, dry_run=False
+        try:
+            outcome = import_preview_confirm(
+                preview_id=data.get("preview"),
+                user=request.user,
+                kind=IMPORT_KIND,
+                run=lambda upload: imports.centres_import(
+                    user=request.user, district=district, upload=upload, dry_run=False
+                ),
             )
-        default_storage.delete(data["path"])
+        except PreviewUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect(again)
         if outcome.is_valid:
             messages.success(
                 request,
@@ -298,10 +310,9 @@ def centre_import(request, code: str | None = None):
         )
         context["outcome"] = outcome
         if outcome.is_valid:
-            upload.seek(0)
-            path = default_storage.save(f"imports/{district_pk or 'all'}/centres.xlsx", upload)
+            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
             context["token"] = signing.dumps(
-                {"path": path, "district": district_pk, "user": request.user.pk},
+                {"preview": preview.pk, "district": district_pk, "user": request.user.pk},
                 salt=IMPORT_SALT,
             )
     context["form"] = form

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,11 @@ from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step
+from learningcity.import_previews import (
+    PreviewUnavailable,
+    import_preview_confirm,
+    import_preview_store,
+)
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.storage import download_view, serve_stored_file, stored_basename
@@ -274,6 +278,7 @@ def member_delete(request, pk: int):
 
 IMPORT_SALT = "districts.member-import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+IMPORT_KIND = "districts.members"
 
 
 def member_import(request, pk: int):
@@ -290,11 +295,18 @@ def member_import(request, pk: int):
             return redirect("districts:member-import", pk=committee.pk)
         if data["committee"] != committee.pk or data["user"] != request.user.pk:
             raise PermissionDenied(_("You do not have permission to do this."))
-        with default_storage.open(data["path"], "rb") as upload:
-            outcome = imports.members_import(
-                user=request.user, committee=committee, upload=upload, dry_run=False
+        try:
+            outcome = import_preview_confirm(
+                preview_id=data.get("preview"),
+                user=request.user,
+                kind=IMPORT_KIND,
+                run=lambda upload: imports.members_import(
+                    user=request.user, committee=committee, upload=upload, dry_run=False
+                ),
             )
-        default_storage.delete(data["path"])
+        except PreviewUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect("districts:member-import", pk=committee.pk)
         if outcome.written:
             messages.success(
                 request, _("%(count)s members were imported.") % {"count": outcome.written}
@@ -311,10 +323,9 @@ def member_import(request, pk: int):
         )
         context["outcome"] = outcome
         if not (outcome.errors or outcome.file_errors):
-            upload.seek(0)
-            path = default_storage.save(f"imports/{committee.district_id}/members.xlsx", upload)
+            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
             context["token"] = signing.dumps(
-                {"path": path, "committee": committee.pk, "user": request.user.pk},
+                {"preview": preview.pk, "committee": committee.pk, "user": request.user.pk},
                 salt=IMPORT_SALT,
             )
     context["form"] = form

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,11 @@ from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
+from learningcity.import_previews import (
+    PreviewUnavailable,
+    import_preview_confirm,
+    import_preview_store,
+)
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.storage import download_view, serve_stored_file, stored_basename
@@ -514,6 +518,7 @@ def district_submission(request, code: str, period: str):
 
 IMPORT_SALT = "indicators.values-import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
+IMPORT_KIND = "indicators.values"
 
 
 def values_template(request, pk: int):
@@ -571,11 +576,18 @@ def values_import(request, pk: int):
             return redirect("indicators:values-import", pk=submission.pk)
         if data["submission"] != submission.pk or data["user"] != request.user.pk:
             raise PermissionDenied(_("You do not have permission to do this."))
-        with default_storage.open(data["path"], "rb") as upload:
-            outcome = imports.values_import(
-                user=request.user, submission=submission, upload=upload, dry_run=False
+        try:
+            outcome = import_preview_confirm(
+                preview_id=data.get("preview"),
+                user=request.user,
+                kind=IMPORT_KIND,
+                run=lambda upload: imports.values_import(
+                    user=request.user, submission=submission, upload=upload, dry_run=False
+                ),
             )
-        default_storage.delete(data["path"])
+        except PreviewUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect("indicators:values-import", pk=submission.pk)
         if outcome.written:
             messages.success(
                 request, _("%(count)s values were imported.") % {"count": outcome.written}
@@ -592,12 +604,9 @@ def values_import(request, pk: int):
         )
         context.update(_preview(outcome, submission))
         if not (outcome.errors or outcome.file_errors):
-            upload.seek(0)
-            path = default_storage.save(
-                f"imports/{submission.district_id}/indicator-values.xlsx", upload
-            )
+            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
             context["token"] = signing.dumps(
-                {"path": path, "submission": submission.pk, "user": request.user.pk},
+                {"preview": preview.pk, "submission": submission.pk, "user": request.user.pk},
                 salt=IMPORT_SALT,
             )
     context["form"] = form

@@ -1,11 +1,13 @@
 import calendar
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -205,3 +207,34 @@ class ReportingPeriod(models.Model):
         return datetime.date(self.year, first_month, 1), datetime.date(
             self.year, last_month, last_day
         )
+
+
+def import_preview_path(instance, filename: str) -> str:
+    """A preview's file, under a random name nobody can guess."""
+    return f"imports/{instance.kind}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportPreview(models.Model):
+    """A spreadsheet an officer has previewed, kept until the import is confirmed.
+
+    Confirming uses it once (``confirmed_at`` is set and its file deleted); a preview never
+    confirmed is deleted with its file after ``IMPORT_PREVIEW_HOURS``
+    (learningcity.import_previews)."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="import_previews",
+    )
+    file = models.FileField(_("file"), upload_to=import_preview_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import preview")
+        verbose_name_plural = _("import previews")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .import_previews import import_previews_purge
+
 
 @shared_task
 def purge_expired_sessions() -> int:
@@ -21,3 +23,9 @@ def purge_expired_sessions() -> int:
         count = expired.count()
         session_store.clear_expired()
     return count
+
+
+@shared_task
+def purge_import_previews() -> int:
+    """Delete import previews never confirmed, and their uploaded files, after a day."""
+    return import_previews_purge()

@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learningcity.deadlines.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Import previews never confirmed, with their uploaded files (learningcity.import_previews).
+    "purge-import-previews": {
+        "task": "learningcity.tasks.purge_import_previews",
+        "schedule": crontab(minute=30),  # hourly
+    },
     "purge-expired-sessions": {
         "task": "learningcity.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
@@ -454,6 +459,11 @@ READYZ_STORAGE_INTERVAL_SECONDS = env.int("READYZ_STORAGE_INTERVAL_SECONDS", def
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Office files are zip archives: refuse one that unpacks to more than this.
 UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+# Seconds an import may spend reading and checking one spreadsheet before it is refused with a
+# clear message (learningcity.spreadsheets.ReadBudget); well under the web workers' timeout.
+SPREADSHEET_READ_SECONDS = env.float("SPREADSHEET_READ_SECONDS", default=15)
+# An import's preview that was never confirmed is deleted, with its stored file, after this long.
+IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -21,18 +21,22 @@ import pytest
 from botocore.exceptions import ClientError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
 from awards import services as award_services
 from awards.choices import AttachmentKind, DossierStatus
 from awards.models import Attachment
 from districts.models import SteeringCommittee
-from learningcity.models import ReportingPeriod
+from districts.services import committee_establish
+from learningcity.models import ImportPreview, ReportingPeriod
 from learningcity.reports import services as report_services
 from learningcity.reports.models import Report
 from learningcity.reports.tasks import compile_report
 from learningcity.storage import signs_urls
+from learningcity.tasks import purge_import_previews
 from tests.awards.helpers import advance, create, make_round
+from tests.districts.test_member_import import xlsx_upload as member_xlsx
 from tests.object_storage import ACCESS_KEY, REGION, SECRET_KEY, s3_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -261,6 +265,50 @@ def test_an_old_report_file_the_store_cannot_delete_does_not_undo_the_compile(
     # The new files are the report's; the old ones are merely left behind.
     names = [again.xlsx.name, again.docx.name, first.xlsx.name, first.docx.name]
     assert keys(s3_endpoint, bucket) == sorted(names)
+
+
+def test_import_previews_wait_in_the_bucket_and_the_purge_deletes_the_stale_ones(
+    client, settings, hcmc, officer_1, s3_endpoint, bucket, django_capture_on_commit_callbacks
+):
+    """A members import previewed and confirmed through the page, the file in the bucket
+    between the two; previews never confirmed are deleted from the bucket after a day."""
+    committee = committee_establish(
+        user=officer_1,
+        district=officer_1.unit,
+        number="123/QĐ-UBND",
+        issued_on=datetime.date(2024, 3, 1),
+        signer="Chủ tịch UBND Quận 1",
+    )
+    url = f"/districts/committees/{committee.pk}/members/import/"
+    members = [[1, "Trần Văn Hùng", "Chủ tịch UBND Quận 1", "UBND Quận 1", "Trưởng ban"]]
+    client.force_login(officer_1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def preview_of(rows) -> str:
+        response = client.post(url, {"upload": member_xlsx(rows)})
+        assert response.status_code == 200 and "token" in response.context
+        return response.context["token"]
+
+    token = preview_of(members)
+    confirmed = ImportPreview.objects.get()
+    assert keys(s3_endpoint, bucket) == [confirmed.file.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"token": token}).status_code == 302
+    assert keys(s3_endpoint, bucket) == [] and committee.members.count() == 1
+    replayed = client.post(url, {"token": token}, follow=True)
+    assert "already confirmed" in replayed.content.decode() and committee.members.count() == 1
+
+    preview_of(members)
+    preview_of(members * 2)
+    old, fresh = ImportPreview.objects.filter(confirmed_at__isnull=True).order_by("pk")
+    day = datetime.timedelta(hours=settings.IMPORT_PREVIEW_HOURS)
+    for preview, age in ((old, day * 2), (confirmed, day * 2), (fresh, day / 2)):
+        ImportPreview.objects.filter(pk=preview.pk).update(created_at=timezone.now() - age)
+    assert keys(s3_endpoint, bucket) == sorted([old.file.name, fresh.file.name])
+
+    assert purge_import_previews.apply().get() == 1
+    assert keys(s3_endpoint, bucket) == [fresh.file.name]
+    assert set(ImportPreview.objects.values_list("pk", flat=True)) == {confirmed.pk, fresh.pk}
 
 
 # --- the embedded default ------------------------------------------------------------------------
