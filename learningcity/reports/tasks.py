@@ -41,3 +41,9 @@ def request_periodic_reports(kind: str | None = None) -> list[int]:
     """Request the city's reports of the periods that just ended (the beat schedule's job)."""
     reports = services.periodic_reports_request(now=timezone.now(), kind=kind)
     return [report.pk for report in reports]
+
+
+@shared_task
+def requeue_reports() -> list[int]:
+    """Send the compile jobs that could not be sent, or were lost (the beat's reports-requeue)."""
+    return services.reports_requeue()

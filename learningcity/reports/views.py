@@ -3,6 +3,7 @@ polling a small partial), downloads through a permission check, and "compile aga
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -62,6 +63,17 @@ class ReportListView(ListView):
         )
 
 
+def _tell_if_job_waits(request, report: Report) -> None:
+    """Once the request's transaction has committed and the compile job was sent (or not): if
+    the broker could not be reached, say that the report is compiled when it is back."""
+
+    def tell():
+        if services.report_job_waiting(report_id=report.pk):
+            messages.warning(request, services.job_waiting_message())
+
+    transaction.on_commit(tell)
+
+
 def report_request(request):
     user = request.user
     district = _fixed_district(user)
@@ -74,6 +86,7 @@ def report_request(request):
     )
     if report:
         messages.success(request, _("The report was queued; this page shows its progress."))
+        _tell_if_job_waits(request, report)
         return redirect("reports:report", pk=report.pk)
     return render(request, "reports/report_form.html", {"form": form, "fixed_district": district})
 
@@ -111,6 +124,7 @@ def report_compile_again(request, pk: int):
         user=request.user, kind=report.kind, period=report.period, district=report.district
     )
     messages.success(request, _("The report was queued again."))
+    _tell_if_job_waits(request, report)
     return redirect("reports:report", pk=report.pk)
 
 
