@@ -283,7 +283,9 @@ def is_transient_email_error(error: BaseException) -> bool:
         return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+    if isinstance(error, smtplib.SMTPException):  # itself an OSError
+        return isinstance(error, smtplib.SMTPServerDisconnected)
+    return isinstance(error, OSError)  # refused, timed out, name not resolved, reset
 
 
 def email_retry_delay(attempts: int) -> datetime.timedelta:

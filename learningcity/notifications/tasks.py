@@ -5,7 +5,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(bind=True, acks_late=True)
+# The notice's row is the result: none is stored, and queueing touches only the broker.
+@shared_task(bind=True, acks_late=True, ignore_result=True)
 def send_notice_email(self, notification_id: int) -> str | None:
     """E-mail the notice ``notification_id``; safe to run twice (the second run sends nothing).
 
@@ -18,7 +19,7 @@ def send_notice_email(self, notification_id: int) -> str | None:
     )
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def resend_notice_emails() -> int:
     """Queue the waiting e-mails that are due again (the beat's emails-resend)."""
     return services.notice_emails_resend()
