@@ -35,10 +35,9 @@ def redis_cache_away(**options) -> dict:
 
 
 @contextlib.contextmanager
-def broker_away():
-    """This process's Celery app sends jobs to a broker that cannot be reached (as a web process
-    with REDIS_URL set while Redis is down), with the portal's own publish settings."""
-    url = nowhere()
+def celery_on(url: str):
+    """This process's Celery app sends jobs to the Redis at ``url``, not eagerly, with the
+    portal's own routing and publish settings, as a web process or beat with REDIS_URL has it."""
     test_conf = {"broker_url": url, "result_backend": url, "task_always_eager": False}
     saved_conf = {key: app.conf[key] for key in test_conf}
     kombu.pools.reset()
@@ -50,3 +49,9 @@ def broker_away():
         drop_connections(app)
         app.conf.update(saved_conf)
         kombu.pools.reset()
+
+
+def broker_away():
+    """This process's Celery app sends jobs to a broker that cannot be reached (as a web process
+    with REDIS_URL set while Redis is down)."""
+    return celery_on(nowhere())
