@@ -64,8 +64,11 @@ class ReportListView(ListView):
 
 
 def _tell_if_job_waits(request, report: Report) -> None:
-    """Once the request's transaction has committed and the compile job was sent (or not): if
-    the broker could not be reached, say that the report is compiled when it is back."""
+    """For a report queued without a job sent yet (queued by this request, or waiting for the
+    broker already): once the request's transaction has committed and the job was sent (or
+    not), say that the report is compiled when the service is back if it could not be sent."""
+    if report.status != ReportStatus.QUEUED or report.job_sent_at is not None:
+        return  # compiling, or its job is with the broker
 
     def tell():
         if services.report_job_waiting(report_id=report.pk):
@@ -120,7 +123,7 @@ def report_progress(request, pk: int):
 @require_POST
 def report_compile_again(request, pk: int):
     report = _report(request, pk)
-    services.report_request(
+    report = services.report_request(
         user=request.user, kind=report.kind, period=report.period, district=report.district
     )
     messages.success(request, _("The report was queued again."))
