@@ -41,6 +41,9 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_error = models.TextField(_("e-mail error"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # While the e-mail waits: when the beat's emails-resend sends it (again) if it is still
+    # waiting then: after a failure that may pass (backoff), or in case its job was lost.
+    email_retry_at = models.DateTimeField(_("next e-mail try"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -63,6 +66,12 @@ class Notification(models.Model):
             ),
             # The list: a user's notices, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notice_list_idx"),
+            # emails-resend: the waiting e-mails that are due.
+            models.Index(
+                fields=["email_retry_at"],
+                condition=Q(email_status="pending"),
+                name="notice_email_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ back with the step that caused them, and their e-mails are queued only once it c
 
 import contextlib
 import contextvars
+import datetime
 import logging
 import smtplib
 from collections.abc import Callable, Iterable, Mapping
@@ -14,7 +15,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,13 +29,14 @@ from .models import EmailPreference, Notification
 from .selectors import department_staff, district_officers
 
 __all__ = [
-    "TRANSIENT_EMAIL_ERRORS",
+    "MAIL_SERVER_ERRORS",
     "department_staff",
     "district_officers",
     "email_preferences_save",
     "emails_muted",
     "is_portal_path",
     "notice_email_send",
+    "notice_emails_resend",
     "notice_emails_retry",
     "notice_mark_read",
     "notices_mark_all_read",
@@ -43,9 +45,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Worth trying again later: the mail server refused for now, or could not be reached.
-# (ConnectionError, TimeoutError and socket errors are all OSErrors.)
-TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, OSError)
+# What sending to the mail server may raise: it refused, or could not be reached
+# (ConnectionError, TimeoutError and socket errors are all OSErrors). is_transient_email_error
+# tells the failures that may pass from those that will not.
+MAIL_SERVER_ERRORS = (smtplib.SMTPException, OSError)
+# A waiting e-mail whose job was lost (the broker was away or lost its data) is sent again by
+# the beat's emails-resend this long after it was queued; a job sent twice sends once.
+EMAIL_JOB_LOST_AFTER = datetime.timedelta(minutes=10)
+# How many due e-mails one run of emails-resend queues; the next run takes the rest.
+EMAIL_RESEND_BATCH = 500
 TITLE_LENGTH = Notification._meta.get_field("title").max_length
 
 _muted = contextvars.ContextVar("notification_emails_muted", default=False)
@@ -138,6 +146,7 @@ def notify(
                 key=key,
                 created_at=now,
                 email_status=EmailStatus.PENDING if wanted else EmailStatus.NOT_WANTED,
+                email_retry_at=now + EMAIL_JOB_LOST_AFTER if wanted else None,
             )
         )
     if key:
@@ -163,22 +172,32 @@ def _describe(error: BaseException) -> str:
 
 
 def _queue_emails(notification_ids: list[int]) -> None:
-    """Send each notice's e-mail job (after the transaction that created them committed)."""
+    """Send each notice's e-mail job (after the transaction that created them committed).
+
+    A broker that cannot be reached leaves the e-mails waiting, due at once: the beat's
+    emails-resend queues them again once the broker is back.
+    """
     from .tasks import send_notice_email
 
-    for pk in notification_ids:
+    for position, pk in enumerate(notification_ids):
         try:
             send_notice_email.delay(pk)
         except Exception as error:
-            # The broker is unreachable (or, run eagerly, the job itself broke). The notice is
-            # in the list already; the administrator sees the e-mail failed and may retry it.
-            logger.exception("Notice %s: the e-mail job failed or could not be queued", pk)
-            message = gettext("The e-mail job could not be queued (%(error)s).") % {
-                "error": _describe(error)
-            }
+            # The broker is unreachable (or, run eagerly, the job itself broke).
+            waiting = notification_ids[position:]
+            logger.warning(
+                "Notices %s: the e-mail jobs could not be queued, they wait for the broker: %s",
+                waiting,
+                _describe(error),
+            )
+            message = gettext(
+                "The e-mail job could not be queued (%(error)s); it is sent when the service "
+                "is back."
+            ) % {"error": _describe(error)}
             Notification.objects.filter(
-                pk=pk, email_status=EmailStatus.PENDING, email_attempts=0
-            ).update(email_status=EmailStatus.FAILED, email_error=message)
+                pk__in=waiting, email_status=EmailStatus.PENDING, email_attempts=0
+            ).update(email_error=message, email_retry_at=timezone.now())
+            return
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -255,16 +274,38 @@ def email_message(notice: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def notice_email_send(*, notification_id: int, final_attempt: bool = True) -> str | None:
+def is_transient_email_error(error: BaseException) -> bool:
+    """Whether the mail server may take the e-mail later: it could not be reached, hung up, or
+    answered a 4xx code ("try again later"). A 5xx code (unknown recipient, refused sender,
+    failed login) or a feature it lacks will not pass by itself: the administrator must look."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException):  # itself an OSError
+        return isinstance(error, smtplib.SMTPServerDisconnected)
+    return isinstance(error, OSError)  # refused, timed out, name not resolved, reset
+
+
+def email_retry_delay(attempts: int) -> datetime.timedelta:
+    """How long a waiting e-mail rests after its ``attempts``-th failed try: EMAIL_RETRY_SECONDS,
+    doubling after each failure, at most EMAIL_RETRY_MAX_SECONDS."""
+    seconds = settings.EMAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, settings.EMAIL_RETRY_MAX_SECONDS))
+
+
+def notice_email_send(*, notification_id: int, final_attempt: bool = False) -> str | None:
     """Send the notice's e-mail if it is still waiting; returns its e-mail status then.
 
     The row stays locked while sending, and a locked row is skipped: two workers given the
-    same job send it once, and a job run again after it was sent sends nothing. A mail server
-    that refuses or cannot be reached is recorded (attempts, error) and re-raised for the task
-    to try again later, unless this is the ``final_attempt``: then the e-mail is marked failed
+    same job send it once, and a job run again after it was sent sends nothing. A failure that
+    may pass (is_transient_email_error) is recorded (attempts, error) and the e-mail keeps
+    waiting, to be sent again by the beat's emails-resend after a backoff (email_retry_delay),
+    until it has been tried EMAIL_MAX_ATTEMPTS times. Then, or at once for a failure that will
+    not pass, or when this is the ``final_attempt`` (run eagerly: no beat), it is marked failed
     for the administrator to see (and retry from the admin).
     """
-    failure = None
     with transaction.atomic():
         notice = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -279,26 +320,62 @@ def notice_email_send(*, notification_id: int, final_attempt: bool = True) -> st
         notice.email_attempts += 1
         try:
             email_message(notice).send()
-        except TRANSIENT_EMAIL_ERRORS as error:
-            failure = error
+        except MAIL_SERVER_ERRORS as error:
             notice.email_error = _describe(error)
-            if final_attempt:
+            retry = (
+                not final_attempt
+                and is_transient_email_error(error)
+                and notice.email_attempts < settings.EMAIL_MAX_ATTEMPTS
+            )
+            if retry:
+                notice.email_retry_at = timezone.now() + email_retry_delay(notice.email_attempts)
+            else:
                 notice.email_status = EmailStatus.FAILED
+                notice.email_retry_at = None
             logger.warning(
                 "Notice %s: e-mail attempt %s failed%s: %s",
                 notice.pk,
                 notice.email_attempts,
-                "" if final_attempt else ", will retry",
+                ", will retry" if retry else "",
                 notice.email_error,
             )
         else:
             notice.email_status = EmailStatus.SENT
             notice.emailed_at = timezone.now()
             notice.email_error = ""
-        notice.save(update_fields=["email_status", "email_attempts", "email_error", "emailed_at"])
-    if failure is not None and not final_attempt:
-        raise failure
+            notice.email_retry_at = None
+        notice.save(
+            update_fields=[
+                "email_status",
+                "email_attempts",
+                "email_error",
+                "emailed_at",
+                "email_retry_at",
+            ]
+        )
     return notice.email_status
+
+
+def notice_emails_resend(*, now: datetime.datetime | None = None) -> int:
+    """Queue the jobs of the waiting e-mails that are due (the beat's emails-resend): tried
+    before and due again after their backoff, never queued (the broker was away) or whose job
+    was lost. Returns how many; each is due again EMAIL_JOB_LOST_AFTER later unless sent."""
+    now = now or timezone.now()
+    due = list(
+        Notification.objects.filter(email_status=EmailStatus.PENDING)
+        .filter(
+            Q(email_retry_at__lte=now)
+            | Q(email_retry_at=None, created_at__lte=now - EMAIL_JOB_LOST_AFTER)
+        )
+        .exclude(recipient__email="")
+        .order_by("email_retry_at", "pk")
+        .values_list("pk", flat=True)[:EMAIL_RESEND_BATCH]
+    )
+    if due:
+        Notification.objects.filter(pk__in=due).update(email_retry_at=now + EMAIL_JOB_LOST_AFTER)
+        _queue_emails(due)
+        logger.info("Queued %s waiting e-mails again", len(due))
+    return len(due)
 
 
 def notice_emails_retry(*, notices: QuerySet[Notification]) -> int:
@@ -311,7 +388,10 @@ def notice_emails_retry(*, notices: QuerySet[Notification]) -> int:
     )
     if ids:
         Notification.objects.filter(pk__in=ids).update(
-            email_status=EmailStatus.PENDING, email_attempts=0, email_error=""
+            email_status=EmailStatus.PENDING,
+            email_attempts=0,
+            email_error="",
+            email_retry_at=timezone.now() + EMAIL_JOB_LOST_AFTER,
         )
         transaction.on_commit(partial(_queue_emails, ids))
     return len(ids)

@@ -52,6 +52,9 @@ class Report(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # When the compile job was last handed to the broker; empty while it could not be (the
+    # broker was away): the beat's reports-requeue sends it then. Written with update().
+    job_sent_at = models.DateTimeField(_("job sent at"), null=True, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -18,9 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from districts.selectors import portal_district_list
 from learningcity.choices import PeriodKind, Role
@@ -33,12 +37,15 @@ from .models import Report
 
 logger = logging.getLogger(__name__)
 
-# Errors worth trying again later: the database, a network service or the object store
-# (STORAGE=s3) was briefly unreachable.
+# Errors worth trying again later: the database, a network service, Redis (the cache of the
+# learning-centre roll-up, the broker) or the object store (STORAGE=s3) was briefly unreachable.
 TRANSIENT_ERRORS = (
     OperationalError,
     ConnectionError,
     TimeoutError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    BrokerError,
     ObjectStoreConnectionError,
     HTTPClientError,
 )
@@ -130,6 +137,7 @@ def report_request(*, user, kind: str, period: ReportingPeriod, district=None, n
             report.progress = 0
             report.requested_by, report.requested_at, report.note = user, now, note
             report.started_at = report.finished_at = report.duration = None
+            report.job_sent_at = None
             report.attempts = 0
             report._history_user = user
             report.save()
@@ -137,23 +145,71 @@ def report_request(*, user, kind: str, period: ReportingPeriod, district=None, n
     return report
 
 
-def _enqueue(report_id: int) -> None:
-    """Send the compile job (after the request's transaction committed)."""
+def job_waiting_message() -> str:
+    return gettext(
+        "The compile service cannot be reached just now: the report stays queued and is "
+        "compiled as soon as the service is back."
+    )
+
+
+def _enqueue(report_id: int) -> bool:
+    """Send the compile job (after the request's transaction committed); whether it was sent.
+
+    A broker that cannot be reached leaves the report queued with a note saying so, and the
+    beat's reports-requeue (``reports_requeue``) sends the job once the broker is back.
+    """
     from .tasks import compile_report
 
     try:
         compile_report.delay(report_id)
     except Exception as error:
-        # The broker is unreachable (or, run eagerly, the compile failed and recorded it).
-        logger.exception("Report %s: the compile job failed or could not be queued", report_id)
-        message = gettext("The job could not be queued (%(error)s). Compile it again later.") % {
-            "error": _describe(error)
-        }
-        failed = Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED, attempts=0).update(
-            status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
+        # The broker is unreachable (or, run eagerly, the compile broke: it recorded that).
+        logger.warning(
+            "Report %s: the compile job could not be queued, it waits for the broker: %s",
+            report_id,
+            _describe(error),
         )
-        if failed:
-            notices.report_failed(Report.objects.get(pk=report_id))
+        Report.objects.filter(
+            pk=report_id, status=ReportStatus.QUEUED, attempts=0, job_sent_at=None
+        ).update(error=job_waiting_message())
+        return False
+    Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED, job_sent_at=None).update(
+        job_sent_at=timezone.now(), error=""
+    )
+    return True
+
+
+def report_job_waiting(*, report_id: int) -> bool:
+    """Whether the report is queued but its compile job could not be sent yet."""
+    return Report.objects.filter(
+        pk=report_id, status=ReportStatus.QUEUED, job_sent_at=None
+    ).exists()
+
+
+def reports_requeue(*, now: datetime.datetime | None = None) -> list[int]:
+    """Send the compile jobs of queued reports whose job is not with the broker: it could not
+    be sent (the broker was away), or it was sent longer than REPORTS_STALE_AFTER ago and never
+    started (lost with the broker's data). Returns the ids of the reports whose job was sent.
+
+    The beat's reports-requeue. Safe to run at any time: a job sent twice compiles once.
+    """
+    now = now or timezone.now()
+    waiting = (
+        Report.objects.filter(status=ReportStatus.QUEUED)
+        .filter(Q(job_sent_at=None) | Q(job_sent_at__lt=now - settings.REPORTS_STALE_AFTER))
+        .order_by("requested_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    sent = []
+    for report_id in waiting:
+        # Lost jobs are sent again: mark them unsent first, so the send stamps them anew.
+        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(job_sent_at=None)
+        if not _enqueue(report_id):
+            break  # the broker is still away: the next run tries again
+        sent.append(report_id)
+    if sent:
+        logger.info("Sent the compile jobs of %s waiting reports: %s", len(sent), sent)
+    return sent
 
 
 # --- compile -------------------------------------------------------------------------------------
@@ -276,6 +332,8 @@ def _record(report_id: int, *, status: str, error: str) -> Report | None:
             if status == ReportStatus.FAILED:
                 report.finished_at = now
                 report.duration = now - report.started_at if report.started_at else None
+            elif status == ReportStatus.QUEUED:
+                report.job_sent_at = now  # Celery sends the retry; lost, reports-requeue does
             report._history_user = None
             report.save()
             if status == ReportStatus.FAILED:

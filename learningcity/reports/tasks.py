@@ -17,6 +17,8 @@ from . import services
     retry_jitter=True,
     max_retries=3,
     acks_late=True,
+    # The report's row is its result: none is stored, and queueing touches only the broker.
+    ignore_result=True,
 )
 def compile_report(self, report_id: int) -> str | None:
     """Compile the report ``report_id``; safe to run twice (the second run finds it done).
@@ -41,3 +43,9 @@ def request_periodic_reports(kind: str | None = None) -> list[int]:
     """Request the city's reports of the periods that just ended (the beat schedule's job)."""
     reports = services.periodic_reports_request(now=timezone.now(), kind=kind)
     return [report.pk for report in reports]
+
+
+@shared_task(ignore_result=True)
+def requeue_reports() -> list[int]:
+    """Send the compile jobs that could not be sent, or were lost (the beat's reports-requeue)."""
+    return services.reports_requeue()

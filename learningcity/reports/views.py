@@ -3,6 +3,7 @@ polling a small partial), downloads through a permission check, and "compile aga
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -62,6 +63,20 @@ class ReportListView(ListView):
         )
 
 
+def _tell_if_job_waits(request, report: Report) -> None:
+    """For a report queued without a job sent yet (queued by this request, or waiting for the
+    broker already): once the request's transaction has committed and the job was sent (or
+    not), say that the report is compiled when the service is back if it could not be sent."""
+    if report.status != ReportStatus.QUEUED or report.job_sent_at is not None:
+        return  # compiling, or its job is with the broker
+
+    def tell():
+        if services.report_job_waiting(report_id=report.pk):
+            messages.warning(request, services.job_waiting_message())
+
+    transaction.on_commit(tell)
+
+
 def report_request(request):
     user = request.user
     district = _fixed_district(user)
@@ -74,6 +89,7 @@ def report_request(request):
     )
     if report:
         messages.success(request, _("The report was queued; this page shows its progress."))
+        _tell_if_job_waits(request, report)
         return redirect("reports:report", pk=report.pk)
     return render(request, "reports/report_form.html", {"form": form, "fixed_district": district})
 
@@ -107,10 +123,11 @@ def report_progress(request, pk: int):
 @require_POST
 def report_compile_again(request, pk: int):
     report = _report(request, pk)
-    services.report_request(
+    report = services.report_request(
         user=request.user, kind=report.kind, period=report.period, district=report.district
     )
     messages.success(request, _("The report was queued again."))
+    _tell_if_job_waits(request, report)
     return redirect("reports:report", pk=report.pk)
 
 

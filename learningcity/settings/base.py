@@ -248,6 +248,20 @@ STORAGES = {
 
 # --- Cache, Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis (cache, broker, results) before treating it as away: short, so that a
+# Redis that is down or unreachable costs a request a moment, not seconds per cache call.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# The cache degrades rather than fails: with Redis away every cache call is a miss (a read) or
+# does nothing (a write), so pages, sessions (read from the database), API throttles and cached
+# roll-ups go on without it. Each ignored error is logged on "learningcity.cache" and counted in
+# learningcity_cache_errors_ignored_total (learningcity/cache.py).
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+    "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+    "IGNORE_EXCEPTIONS": True,
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "learningcity.cache"
 if REDIS_URL:
     # Shared by every web process: rate limits, cached sessions.
     CACHES = {
@@ -255,7 +269,7 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="learningcity"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     # Sessions read from Redis, written to the database too: a Redis flush logs nobody out.
@@ -284,7 +298,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
 }
+# Queueing a job while the broker is away fails within a moment instead of holding the request:
+# one quick retry, then the caller records that the job waits (the report stays queued, the e-mail
+# pending) and a periodic job sends it once the broker is back (beat: reports-requeue,
+# emails-resend).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_BEAT_SCHEDULE = {
     # Deadline reminders (7 and 1 day ahead), overdue notices and the Department's digest,
     # each sent once however often the job runs (learningcity.deadlines.services).
@@ -296,6 +324,17 @@ CELERY_BEAT_SCHEDULE = {
     "purge-import-previews": {
         "task": "learningcity.tasks.purge_import_previews",
         "schedule": crontab(minute=30),  # hourly
+    },
+    # Jobs that could not be queued while the broker was away, or were lost with it: report
+    # compiles still queued (learningcity.reports.services.reports_requeue) and e-mails waiting
+    # for their next try, with backoff after a failure (learningcity.notifications.services).
+    "reports-requeue": {
+        "task": "learningcity.reports.tasks.requeue_reports",
+        "schedule": datetime.timedelta(minutes=1),
+    },
+    "emails-resend": {
+        "task": "learningcity.notifications.tasks.resend_notice_emails",
+        "schedule": datetime.timedelta(minutes=1),
     },
     "purge-expired-sessions": {
         "task": "learningcity.tasks.purge_expired_sessions",
@@ -410,6 +449,13 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; then the task tries again later
+# An e-mail the mail server could not take for now (unreachable, timed out, "try again later") is
+# tried again by the beat's emails-resend after EMAIL_RETRY_SECONDS, doubling after each failure
+# up to EMAIL_RETRY_MAX_SECONDS, EMAIL_MAX_ATTEMPTS times in all; then, or at once when the server
+# refuses it for good (unknown recipient), it is marked failed for the administrator.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
+EMAIL_RETRY_SECONDS = env.float("EMAIL_RETRY_SECONDS", default=60)
+EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=3600)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Cổng Thành phố học tập <no-reply@localhost>"
 )
@@ -424,6 +470,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "learningcity.logs.RequestIdFilter"},
         "redact": {"()": "learningcity.logs.RedactPersonalData"},
+        "cache_errors": {"()": "learningcity.cache.CountIgnoredCacheErrors"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -435,6 +482,10 @@ LOGGING = {
             "filters": ["redact", "request_id"],
             "formatter": LOG_FORMAT,
         }
+    },
+    "loggers": {
+        # django-redis's ignored errors (Redis away): counted, one line each, no traceback.
+        "learningcity.cache": {"filters": ["cache_errors"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

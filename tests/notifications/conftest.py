@@ -15,12 +15,20 @@ def _free_port() -> int:
 
 
 class Mailbox:
-    """What the server received; ``refuse`` makes it answer 451 (try again later) instead."""
+    """What the server received; ``refuse`` makes it answer 451 (try again later) instead,
+    ``unknown_recipients`` 550 (no such mailbox) to every recipient."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
         self.refuse = False
+        self.unknown_recipients = False  # 550: refused for good
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.unknown_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:

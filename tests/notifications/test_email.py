@@ -1,11 +1,15 @@
 """E-mails through a real SMTP server on loopback: contents in the recipient's language, sent
-once however often the job runs, retried on failure, then failed where the admin sees it."""
+once however often the job runs, tried again with backoff by the beat's job when the failure may
+pass, failed where the admin sees it when it will not or after the last attempt."""
 
 import smtplib
+import socket
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from learningcity.choices import Role
@@ -15,6 +19,7 @@ from learningcity.notifications.choices import EmailStatus, NoticeKind
 from learningcity.notifications.models import Notification
 from learningcity.notifications.services import notify
 from tests.factories import UserFactory
+from tests.outage import broker_away
 
 URL = "/indicators/submissions/12/"
 
@@ -98,27 +103,88 @@ def test_a_job_for_a_deleted_notice_does_nothing(smtp, db):
     assert smtp.messages == []
 
 
-def test_a_busy_server_is_retried_then_the_email_is_marked_failed(smtp, db):
-    """The task re-raises while retries remain (Celery retries it with backoff), and records
-    the last error and the number of attempts; the final attempt marks it failed."""
+def test_a_busy_server_is_tried_again_with_backoff_then_the_email_is_marked_failed(
+    smtp, db, settings
+):
+    """Run by a worker, a failure that may pass leaves the e-mail waiting, due again after a
+    delay that doubles; the last allowed attempt marks it failed for the administrator."""
+    settings.EMAIL_MAX_ATTEMPTS, settings.EMAIL_RETRY_SECONDS = 3, 60
     user = UserFactory(email="a@example.vn")
     notice = notice_for(user)
     smtp.refuse = True
-    assert tasks.send_notice_email.max_retries == 5
-    assert smtplib.SMTPException in tasks.send_notice_email.autoretry_for
-    for attempt in (1, 2):
-        # Called as a worker would run it before its last retry: the error goes up to Celery.
-        with pytest.raises(smtplib.SMTPDataError):
-            tasks.send_notice_email(notice.pk)
+    for attempt, delay in ((1, 60), (2, 120)):
+        before = timezone.now()
+        assert tasks.send_notice_email(notice.pk) == EmailStatus.PENDING
         notice.refresh_from_db()
         assert notice.email_status == EmailStatus.PENDING
         assert notice.email_attempts == attempt
         assert "451" in notice.email_error
-    services.notice_email_send(notification_id=notice.pk, final_attempt=True)
+        assert before + timedelta(seconds=delay) <= notice.email_retry_at
+        assert notice.email_retry_at <= timezone.now() + timedelta(seconds=delay)
+    assert tasks.send_notice_email(notice.pk) == EmailStatus.FAILED
     notice.refresh_from_db()
     assert notice.email_status == EmailStatus.FAILED and notice.email_attempts == 3
-    assert "SMTPDataError" in notice.email_error
+    assert "SMTPDataError" in notice.email_error and notice.email_retry_at is None
     assert smtp.messages == []
+
+
+def test_the_resend_job_sends_a_waiting_email_once_its_backoff_has_passed(smtp, db):
+    user = UserFactory(email="a@example.vn")
+    notice = notice_for(user)
+    smtp.refuse = True
+    tasks.send_notice_email(notice.pk)  # as a worker runs it: the server is busy
+    notice.refresh_from_db()
+    due = notice.email_retry_at
+    smtp.refuse = False
+    # The beat's job before the e-mail is due: nothing is sent.
+    assert services.notice_emails_resend(now=due - timedelta(seconds=1)) == 0
+    assert smtp.messages == []
+    assert services.notice_emails_resend(now=due) == 1  # queued (here: run at once)
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.SENT and notice.email_attempts == 2
+    assert len(smtp.messages) == 1 and smtp.recipients == [["a@example.vn"]]
+    assert services.notice_emails_resend(now=due + timedelta(days=1)) == 0
+
+
+def test_a_refused_recipient_fails_at_once_and_is_not_sent_again(smtp, db):
+    user = UserFactory(email="khong-co@example.vn")
+    notice = notice_for(user)
+    smtp.unknown_recipients = True
+    assert tasks.send_notice_email(notice.pk) == EmailStatus.FAILED
+    notice.refresh_from_db()
+    assert notice.email_attempts == 1 and notice.email_retry_at is None
+    assert "SMTPRecipientsRefused" in notice.email_error
+    smtp.unknown_recipients = False
+    assert services.notice_emails_resend(now=timezone.now() + timedelta(days=1)) == 0
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.FAILED and smtp.messages == []
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (TimeoutError("timed out"), True),
+        (socket.gaierror(-3, "Temporary failure in name resolution"), True),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (smtplib.SMTPConnectError(421, b"Too many connections"), True),
+        (smtplib.SMTPDataError(451, b"Try again later"), True),
+        (smtplib.SMTPSenderRefused(452, b"Insufficient storage", "no-reply@localhost"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.vn": (450, b"Greylisted")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.vn": (550, b"No such mailbox")}), False),
+        (
+            smtplib.SMTPRecipientsRefused(
+                {"a@example.vn": (450, b"Greylisted"), "b@example.vn": (550, b"No such mailbox")}
+            ),
+            False,
+        ),
+        (smtplib.SMTPDataError(554, b"Message rejected as spam"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Authentication failed"), False),
+        (smtplib.SMTPNotSupportedError("STARTTLS extension not supported"), False),
+    ],
+)
+def test_which_mail_server_errors_may_pass(error, transient):
+    assert services.is_transient_email_error(error) is transient
 
 
 def test_an_unreachable_server_fails_at_once_when_run_eagerly(smtp_down, committed):
@@ -163,16 +229,19 @@ def test_the_admin_lists_failures_and_retries_them(smtp, committed, client):
     assert isinstance(site._registry[Notification], NotificationAdmin)
 
 
-def test_a_broker_that_cannot_be_reached_is_recorded(
-    db, monkeypatch, django_capture_on_commit_callbacks
+def test_an_email_that_could_not_be_queued_is_sent_once_the_broker_is_back(
+    smtp, django_capture_on_commit_callbacks
 ):
-    def unreachable(*args, **kwargs):
-        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(tasks.send_notice_email, "delay", unreachable)
     user = UserFactory(email="a@example.vn")
-    with django_capture_on_commit_callbacks(execute=True):
+    with broker_away(), django_capture_on_commit_callbacks(execute=True):
         notice = notice_for(user)
     notice.refresh_from_db()
-    assert notice.email_status == EmailStatus.FAILED
-    assert "ConnectionError: Error 111" in notice.email_error
+    assert notice.email_status == EmailStatus.PENDING and notice.email_attempts == 0
+    # Why it waits, for the administrator (in the portal's language: Vietnamese here).
+    assert "OperationalError: Error 111" in notice.email_error
+    assert "Connection refused" in notice.email_error
+    assert notice.email_retry_at <= timezone.now()  # due at the beat's next run
+    # Back (here: jobs run eagerly): the beat's job sends it, without an administrator.
+    assert tasks.resend_notice_emails.apply().get() == 1
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.SENT and len(smtp.messages) == 1

@@ -1,6 +1,6 @@
 """Requesting and compiling reports: idempotence, permissions, status, timing, failures."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +10,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import OperationalError
-from django.utils import translation
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from learningcity.models import ReportingPeriod
+from learningcity.notifications.models import Notification
 from learningcity.reports import sections, services, tasks
 from learningcity.reports.choices import ReportStatus
 from learningcity.reports.models import Report
+from tests.outage import broker_away, redis_cache_away
 
 HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -227,18 +230,76 @@ def test_a_transient_error_before_the_last_attempt_leaves_the_report_queued(
     assert "redis went away" in report.error  # shown to staff, in their language
 
 
-def test_an_unreachable_broker_is_recorded_on_the_report(
-    reviewer, periods, hcmc, monkeypatch, django_capture_on_commit_callbacks
+def test_an_unreachable_broker_leaves_the_report_queued_until_the_requeue_job_sends_it(
+    reviewer, periods, hcmc, django_capture_on_commit_callbacks
 ):
-    def unreachable(*args, **kwargs):
-        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(tasks.compile_report, "delay", unreachable)
-    with django_capture_on_commit_callbacks(execute=True):
+    with broker_away(), django_capture_on_commit_callbacks(execute=True):
         report = services.report_request(user=reviewer, kind="yearly", period=periods["2025"])
     report.refresh_from_db()
+    # Not failed: queued, with a note saying it is compiled once the service is back.
+    assert report.status == ReportStatus.QUEUED and report.job_sent_at is None
+    assert report.error == services.job_waiting_message()
+    assert services.report_job_waiting(report_id=report.pk)
+    assert not Notification.objects.exists()  # nothing failed, nobody is told it did
+
+    # The broker is still away when the beat's job runs: nothing changes, nothing breaks.
+    with broker_away():
+        assert services.reports_requeue() == []
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED and report.job_sent_at is None
+
+    # Back (here: jobs run eagerly): the requeue job sends it, the report is compiled.
+    assert services.reports_requeue() == [report.pk]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.error == ""
+    assert services.reports_requeue() == []  # nothing waits any more
+
+
+def test_the_requeue_job_sends_again_only_jobs_lost_for_longer_than_a_compile_takes(
+    reviewer, periods, hcmc, django_capture_on_commit_callbacks
+):
+    report = services.report_request(user=reviewer, kind="yearly", period=periods["2025"])
+    sent_at = timezone.now()
+    Report.objects.filter(pk=report.pk).update(job_sent_at=sent_at)  # with the broker
+    assert services.reports_requeue(now=sent_at + settings.REPORTS_STALE_AFTER) == []
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    # Still queued long after its job was sent: the job was lost with the broker's data.
+    later = sent_at + settings.REPORTS_STALE_AFTER + timedelta(seconds=1)
+    assert services.reports_requeue(now=later) == [report.pk]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+
+
+def test_a_cache_connection_error_is_retried_like_a_lost_database(
+    reviewer, periods, hcmc, programme, settings
+):
+    """The learning-centres section reads its roll-up from the cache: a Redis that cannot be
+    reached there (a cache that raises, as one without IGNORE_EXCEPTIONS does) is transient."""
+    assert RedisConnectionError in tasks.compile_report.autoretry_for
+    assert BrokerError in tasks.compile_report.autoretry_for
+    settings.CACHES = redis_cache_away(IGNORE_EXCEPTIONS=False)
+    report = services.report_request(user=reviewer, kind="yearly", period=periods["2025"])
+    with pytest.raises(RedisConnectionError):
+        services.report_compile(report_id=report.pk, final_attempt=False)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    assert section_title("clc") in report.error and "ConnectionError" in report.error
+    # The last attempt records the failure.
+    with pytest.raises(RedisConnectionError):
+        services.report_compile(report_id=report.pk, final_attempt=True, run_lost=True)
+    report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
-    assert "Connection refused" in report.error  # the cause, for staff to act on
+
+
+def test_with_the_portals_cache_settings_a_compile_goes_on_without_redis(
+    reviewer, periods, hcmc, programme, settings
+):
+    settings.CACHES = redis_cache_away()
+    report = services.report_request(user=reviewer, kind="yearly", period=periods["2025"])
+    services.report_compile(report_id=report.pk, final_attempt=False)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
 
 
 # --- schedule ------------------------------------------------------------------------------------
