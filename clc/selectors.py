@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_districts, ward_list
-from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
+from learningcity.permissions import may_see_personal_data, restrict_unit_rows
 from learningcity.text import search_key
 
 from .choices import (
@@ -88,11 +88,9 @@ def active_criteria() -> QuerySet[Criterion]:
 
 
 def may_see_contact(user, centre: Centre) -> bool:
-    """A centre's director and contact are personal data: the Department and the centre's own
-    district see them; API consumers and other districts do not."""
-    if user.role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER):
-        return True
-    return user.role == Role.DISTRICT_OFFICER and user.unit_id == centre.ward.parent_id
+    """A centre's director and contact are personal data of the centre's district
+    (``may_see_personal_data()``)."""
+    return may_see_personal_data(user, centre.ward.parent_id)
 
 
 def centre_list() -> QuerySet[Centre]:
@@ -404,6 +402,17 @@ def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
     rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)
     if district is None and by_district:
         rollup.districts = by_unit
+    return rollup
+
+
+def clc_rollup_for(*, user, year: int, district=None) -> Rollup:
+    """``clc_rollup()`` as ``user`` may read it, for the pages, their exports and the API alike:
+    the total (the city's, a figure of the programme every signed-in user reads, like the
+    indicators' city roll-up; or the one district asked for, which the caller has checked with
+    ``may_view_unit()``) and one row for each district whose own data ``user`` may read (a
+    district officer: theirs)."""
+    rollup = clc_rollup(year=year, district=district)
+    rollup.districts = restrict_unit_rows(rollup.districts, user)
     return rollup
 
 

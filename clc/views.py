@@ -17,7 +17,14 @@ from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step
-from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.permissions import (
+    Action,
+    may_change_unit,
+    may_view_unit,
+    reach,
+    restrict,
+    restrict_units,
+)
 from learningcity.xlsx import xlsx_response
 
 from . import imports, selectors, services
@@ -78,18 +85,14 @@ def _visible_reports(user):
 def _visible_district(user, code: str):
     """A district whose own pages ``user`` may read: the Department any, an officer theirs."""
     district = get_object_or_404(portal_district_list(), code=code)
-    scope = reach(user, Action.VIEW)
-    if scope == "all" or (scope == "own" and user.unit_id == district.pk):
+    if may_view_unit(user, district.pk):
         return district
     raise Http404(_("No such district."))
 
 
 def _districts_for(user):
     """The districts ``user`` may filter the registry by."""
-    districts = portal_district_list()
-    if reach(user, Action.VIEW) == "own":
-        return districts.filter(pk=user.unit_id)
-    return districts
+    return restrict_units(portal_district_list(), user)
 
 
 # --- registry ------------------------------------------------------------------------------------
@@ -506,10 +509,9 @@ DISTRICTS_PAGE_SIZE = 50
 def rollup_city(request):
     user = request.user
     year = _year(request)
-    rollup = selectors.clc_rollup(year=year)
+    rollup = selectors.clc_rollup_for(user=user, year=year)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"tthtcd-tong-hop-{year}.xlsx", imports.rollup_sheets(rollup))
-    scope = reach(user, Action.VIEW)
     # A city's districts fit one page; a country's 696 do not.
     page = Paginator(rollup.districts, DISTRICTS_PAGE_SIZE).get_page(request.GET.get("page"))
     deadline = obligation_timeliness(ObligationKind.CLC_REPORT, user=user, year=year)
@@ -519,7 +521,7 @@ def rollup_city(request):
             "district": district,
             "figures": figures,
             "ratings": [figures.ratings[band.code] for band in rollup.bands],
-            "linked": scope == "all" or district.pk == user.unit_id,
+            "linked": may_view_unit(user, district.pk),
             "cell": on_time.get(district.pk),
         }
         for district, figures in page.object_list
@@ -542,7 +544,7 @@ def rollup_city(request):
 def rollup_district(request, code: str):
     district = _visible_district(request.user, code)
     year = _year(request)
-    rollup = selectors.clc_rollup(year=year, district=district)
+    rollup = selectors.clc_rollup_for(user=request.user, year=year, district=district)
     centres = list(selectors.district_centres(district=district, year=year))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(

@@ -12,7 +12,7 @@ from clc.models import ActivityReport, Criterion, Evaluation, RatingBand
 from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
-from learningcity.permissions import Action, reach, restrict
+from learningcity.permissions import Action, may_view_unit, restrict
 
 from .serializers import (
     ActivityReportInputSerializer,
@@ -287,18 +287,10 @@ class ClcStatsView(APIView):
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
         district = query.validated_data.get("district")
-        scope = reach(request.user, Action.VIEW)
-        if district is not None and not (
-            scope == "all" or (scope == "own" and request.user.unit_id == district.pk)
-        ):
+        if district is not None and not may_view_unit(request.user, district.pk):
             raise NotFound()
-        rollup = selectors.clc_rollup(year=year, district=district)
+        rollup = selectors.clc_rollup_for(user=request.user, year=year, district=district)
         rows = rollup.districts
-        # Districts are reference data (restrict() would return them all): narrow by the reach.
-        if scope == "own":
-            rows = [(d, f) for d, f in rows if d.pk == request.user.unit_id]
-        elif scope != "all":
-            rows = []
         rows, links = PortalPagination().page_of(rows, request, view=self)
         body = {
             "year": year,
