@@ -31,9 +31,10 @@ from django.utils import timezone
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_districts, ward_list
+from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import may_see_personal_data, restrict_unit_rows
+from learningcity.permissions import Action, may_see_personal_data, restrict, restrict_unit_rows
 from learningcity.text import search_key
 
 from .choices import (
@@ -106,6 +107,22 @@ def centre_search(queryset: QuerySet[Centre], query: str) -> QuerySet[Centre]:
     """Centres whose name contains ``query``, ignoring case and diacritics ("hoc tap")."""
     key = search_key(query)
     return queryset.filter(name_search__contains=key) if key else queryset
+
+
+# Roles that read a district's draft reports (in their scope): those who write them.
+DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
+
+
+def visible_reports(
+    queryset: QuerySet[ActivityReport], *, user, action: Action = Action.VIEW
+) -> QuerySet[ActivityReport]:
+    """``queryset`` narrowed to the reports ``user`` may open, on pages and through the API
+    alike: a draft is the district's working copy, read by those who write reports; others see
+    a report from its submission on."""
+    reports = restrict(queryset, user, action)
+    if user.role not in DRAFT_READERS:
+        reports = reports.exclude(status=ActivityReportStatus.DRAFT)
+    return reports
 
 
 def report_list() -> QuerySet[ActivityReport]:

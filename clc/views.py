@@ -47,10 +47,6 @@ from .forms import (
 )
 from .models import ActivityReport, Centre
 
-# Roles that see a district's draft reports (in their scope): those who write them.
-DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -75,11 +71,8 @@ def _changeable_centre(pk: int, user) -> Centre:
 
 
 def _visible_reports(user):
-    reports = restrict(ActivityReport.objects.select_related("centre__ward__parent"), user)
-    if user.role not in DRAFT_READERS:
-        # A draft is the district's working copy: others see a report from its submission on.
-        reports = reports.exclude(status=ActivityReportStatus.DRAFT)
-    return reports
+    queryset = ActivityReport.objects.select_related("centre__ward__parent")
+    return selectors.visible_reports(queryset, user=user)
 
 
 def _visible_district(user, code: str):
