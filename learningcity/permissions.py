@@ -72,8 +72,11 @@ def restrict_units(units: models.QuerySet, user) -> models.QuerySet:
     """Administrative units narrowed to those whose data ``user`` may read.
 
     Units are reference data (``restrict()`` returns them all: anyone may know a district's
-    name), but the figures a page or an export shows per unit are the unit's own data: an
-    aggregate lists one row per unit of ``restrict_units()``, never more.
+    name), but the figures a page, an export or the API shows per unit are the unit's own data
+    (its learning centres, indicator values, committee and plan): such an aggregate lists one
+    row per unit of ``restrict_units()``, never more. Its total over every unit is a figure of
+    the programme that every signed-in user reads. (The award statistics by district are
+    published figures, like the public list of awards, and are not narrowed.)
     """
     scope = reach(user, Action.VIEW)
     if scope == "all":
