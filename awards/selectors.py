@@ -6,7 +6,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from districts.selectors import portal_district_list
 from learningcity.choices import Role
-from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.permissions import (
+    Action,
+    may_change_unit,
+    may_see_personal_data,
+    reach,
+    restrict,
+)
 from learningcity.text import search_key
 
 from .choices import (
@@ -36,12 +42,8 @@ DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
 
 def sees_personal_data(user, district_id: int | None) -> bool:
     """Whether ``user`` may see the personal data of a nominee of ``district_id``: the
-    Department and the nominating district's officers, nobody else (not API consumers)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER):
-        return True
-    return user.role == Role.DISTRICT_OFFICER and user.unit_id == district_id
+    nominating district's personal data (``may_see_personal_data()``)."""
+    return may_see_personal_data(user, district_id)
 
 
 def is_department(user) -> bool:

@@ -34,6 +34,7 @@ from districts.selectors import in_portal, portal_districts, ward_list
 from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, may_see_personal_data, restrict, restrict_unit_rows
 from learningcity.text import search_key
 
 from .choices import (
@@ -88,11 +89,9 @@ def active_criteria() -> QuerySet[Criterion]:
 
 
 def may_see_contact(user, centre: Centre) -> bool:
-    """A centre's director and contact are personal data: the Department and the centre's own
-    district see them; API consumers and other districts do not."""
-    if user.role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER):
-        return True
-    return user.role == Role.DISTRICT_OFFICER and user.unit_id == centre.ward.parent_id
+    """A centre's director and contact are personal data of the centre's district
+    (``may_see_personal_data()``)."""
+    return may_see_personal_data(user, centre.ward.parent_id)
 
 
 def centre_list() -> QuerySet[Centre]:
@@ -108,6 +107,22 @@ def centre_search(queryset: QuerySet[Centre], query: str) -> QuerySet[Centre]:
     """Centres whose name contains ``query``, ignoring case and diacritics ("hoc tap")."""
     key = search_key(query)
     return queryset.filter(name_search__contains=key) if key else queryset
+
+
+# Roles that read a district's draft reports (in their scope): those who write them.
+DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
+
+
+def visible_reports(
+    queryset: QuerySet[ActivityReport], *, user, action: Action = Action.VIEW
+) -> QuerySet[ActivityReport]:
+    """``queryset`` narrowed to the reports ``user`` may open, on pages and through the API
+    alike: a draft is the district's working copy, read by those who write reports; others see
+    a report from its submission on."""
+    reports = restrict(queryset, user, action)
+    if user.role not in DRAFT_READERS:
+        reports = reports.exclude(status=ActivityReportStatus.DRAFT)
+    return reports
 
 
 def report_list() -> QuerySet[ActivityReport]:
@@ -404,6 +419,17 @@ def clc_rollup(*, year: int, district=None, by_district: bool = True) -> Rollup:
     rollup = Rollup(year=year, as_of=as_of, bands=bands, total=total)
     if district is None and by_district:
         rollup.districts = by_unit
+    return rollup
+
+
+def clc_rollup_for(*, user, year: int, district=None) -> Rollup:
+    """``clc_rollup()`` as ``user`` may read it, for the pages, their exports and the API alike:
+    the total (the city's, a figure of the programme every signed-in user reads, like the
+    indicators' city roll-up; or the one district asked for, which the caller has checked with
+    ``may_view_unit()``) and one row for each district whose own data ``user`` may read (a
+    district officer: theirs)."""
+    rollup = clc_rollup(year=year, district=district)
+    rollup.districts = restrict_unit_rows(rollup.districts, user)
     return rollup
 
 

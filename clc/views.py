@@ -21,7 +21,14 @@ from learningcity.import_previews import (
     import_preview_confirm,
     import_preview_store,
 )
-from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.permissions import (
+    Action,
+    may_change_unit,
+    may_view_unit,
+    reach,
+    restrict,
+    restrict_units,
+)
 from learningcity.xlsx import xlsx_response
 
 from . import imports, selectors, services
@@ -43,10 +50,6 @@ from .forms import (
     ReportForm,
 )
 from .models import ActivityReport, Centre
-
-# Roles that see a district's draft reports (in their scope): those who write them.
-DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
-
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -72,28 +75,21 @@ def _changeable_centre(pk: int, user) -> Centre:
 
 
 def _visible_reports(user):
-    reports = restrict(ActivityReport.objects.select_related("centre__ward__parent"), user)
-    if user.role not in DRAFT_READERS:
-        # A draft is the district's working copy: others see a report from its submission on.
-        reports = reports.exclude(status=ActivityReportStatus.DRAFT)
-    return reports
+    queryset = ActivityReport.objects.select_related("centre__ward__parent")
+    return selectors.visible_reports(queryset, user=user)
 
 
 def _visible_district(user, code: str):
     """A district whose own pages ``user`` may read: the Department any, an officer theirs."""
     district = get_object_or_404(portal_district_list(), code=code)
-    scope = reach(user, Action.VIEW)
-    if scope == "all" or (scope == "own" and user.unit_id == district.pk):
+    if may_view_unit(user, district.pk):
         return district
     raise Http404(_("No such district."))
 
 
 def _districts_for(user):
     """The districts ``user`` may filter the registry by."""
-    districts = portal_district_list()
-    if reach(user, Action.VIEW) == "own":
-        return districts.filter(pk=user.unit_id)
-    return districts
+    return restrict_units(portal_district_list(), user)
 
 
 # --- registry ------------------------------------------------------------------------------------
@@ -517,10 +513,9 @@ DISTRICTS_PAGE_SIZE = 50
 def rollup_city(request):
     user = request.user
     year = _year(request)
-    rollup = selectors.clc_rollup(year=year)
+    rollup = selectors.clc_rollup_for(user=user, year=year)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"tthtcd-tong-hop-{year}.xlsx", imports.rollup_sheets(rollup))
-    scope = reach(user, Action.VIEW)
     # A city's districts fit one page; a country's 696 do not.
     page = Paginator(rollup.districts, DISTRICTS_PAGE_SIZE).get_page(request.GET.get("page"))
     deadline = obligation_timeliness(ObligationKind.CLC_REPORT, user=user, year=year)
@@ -530,7 +525,7 @@ def rollup_city(request):
             "district": district,
             "figures": figures,
             "ratings": [figures.ratings[band.code] for band in rollup.bands],
-            "linked": scope == "all" or district.pk == user.unit_id,
+            "linked": may_view_unit(user, district.pk),
             "cell": on_time.get(district.pk),
         }
         for district, figures in page.object_list
@@ -553,7 +548,7 @@ def rollup_city(request):
 def rollup_district(request, code: str):
     district = _visible_district(request.user, code)
     year = _year(request)
-    rollup = selectors.clc_rollup(year=year, district=district)
+    rollup = selectors.clc_rollup_for(user=request.user, year=year, district=district)
     centres = list(selectors.district_centres(district=district, year=year))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(

@@ -1,7 +1,19 @@
 """Reads for the districts app: the querysets pages, the API and exports share."""
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -149,8 +161,18 @@ def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
             plan_number=F("current_plan__number"),
             plan_issued_on=F("current_plan__issued_on"),
             tasks_done=Coalesce(Subquery(done), 0),
-            review_id=F("period_review__pk"),
-            review_status=F("period_review__status"),
+            # A draft is the district's working copy: the board shows it as no review yet, on
+            # the page, its export and the API alike.
+            review_id=Case(
+                When(period_review__status=ReviewStatus.DRAFT, then=None),
+                default=F("period_review__pk"),
+                output_field=IntegerField(),
+            ),
+            review_status=Case(
+                When(period_review__status=ReviewStatus.DRAFT, then=None),
+                default=F("period_review__status"),
+                output_field=CharField(),
+            ),
         )
         .order_by("code")
     )

@@ -22,7 +22,15 @@ from learningcity.import_previews import (
     import_preview_store,
 )
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.permissions import (
+    Action,
+    may_change_unit,
+    may_see_personal_data,
+    may_view_unit,
+    reach,
+    restrict,
+    restrict_units,
+)
 from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
 
@@ -119,13 +127,14 @@ def district_detail(request, code: str):
     reviews = restrict(InterimReview.objects.filter(district=district, period=period), user)
     if user.role != Role.DISTRICT_OFFICER:
         reviews = reviews.exclude(status=ReviewStatus.DRAFT)  # a district's drafts are its own
-    shows_programme = reach(user, Action.VIEW) == "all" or user.unit_id == district.pk
-    # Officers' names and e-mails are personal data: only the Department and the
-    # district's own officers see them.
-    officers = restrict(
-        get_user_model().objects.filter(unit=district, role=Role.DISTRICT_OFFICER, is_active=True),
-        user,
-    ).order_by("full_name")
+    shows_programme = may_view_unit(user, district.pk)
+    # Officers' names and e-mails are the district's personal data.
+    officers = get_user_model().objects.filter(
+        unit=district, role=Role.DISTRICT_OFFICER, is_active=True
+    )
+    if not may_see_personal_data(user, district.pk):
+        officers = officers.none()
+    officers = officers.order_by("full_name")
     return render(
         request,
         "districts/district_detail.html",
@@ -503,9 +512,7 @@ def review_board(request):
     period = _period(request.GET.get("period"))
     board = selectors.review_board(period=period)
     totals = selectors.review_board_totals(board)
-    rows = board
-    if reach(user, Action.VIEW) == "own":
-        rows = rows.filter(pk=user.unit_id)
+    rows = restrict_units(board, user)
     active_filter = request.GET.get("filter", "")
     if active_filter in selectors.BOARD_FILTERS:
         rows = rows.filter(selectors.BOARD_FILTERS[active_filter])

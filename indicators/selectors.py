@@ -12,8 +12,10 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, restrict
 
 from .choices import Aggregation, Direction, Status, SubmissionStatus, Unit
 from .models import CityFigure, Framework, Indicator, Submission, Target, Value
@@ -26,6 +28,34 @@ STATUS_RULE = _(
     "of the target or less. Off track: it falls short by more. The target for a year between "
     "two set targets (or between the baseline and the first target) is interpolated linearly."
 )
+
+
+# Roles that read a district's draft values (in their scope): those who write them.
+DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
+
+
+def visible_submissions(
+    queryset: QuerySet[Submission], *, user, action: Action = Action.VIEW
+) -> QuerySet[Submission]:
+    """``queryset`` narrowed to the submissions ``user`` may open, on pages, through the API
+    and for evidence downloads alike. A draft is the district's working copy, read by those who
+    write values (the district's officers, the Department administrator); the API consumer reads
+    the values the Department approved, nothing under review or returned for correction."""
+    submissions = restrict(queryset, user, action)
+    if user.role == Role.API_CONSUMER:
+        return submissions.filter(status=SubmissionStatus.APPROVED)
+    if user.role not in DRAFT_READERS:
+        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
+    return submissions
+
+
+def visible_statuses(*, user) -> list[tuple[str, str]]:
+    """The statuses of the submissions ``user`` may open (``visible_submissions()``)."""
+    if user.role == Role.API_CONSUMER:
+        return [c for c in SubmissionStatus.choices if c[0] == SubmissionStatus.APPROVED]
+    if user.role not in DRAFT_READERS:
+        return [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.DRAFT]
+    return list(SubmissionStatus.choices)
 
 
 def current_framework() -> Framework:

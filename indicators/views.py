@@ -30,7 +30,7 @@ from learningcity.import_previews import (
     import_preview_store,
 )
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, may_change_unit, reach, restrict
+from learningcity.permissions import Action, may_change_unit, reach, restrict, restrict_units
 from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.text import search_key
 from learningcity.workflow import ConflictError
@@ -81,16 +81,13 @@ def _district(code: str):
 
 def _visible_districts(user):
     """The districts whose figures ``user`` sees side by side: all, or an officer's own."""
-    districts = portal_district_list()
-    return districts.filter(pk=user.unit_id) if reach(user, Action.VIEW) == "own" else districts
+    return restrict_units(portal_district_list(), user)
 
 
 def _visible_submissions(user):
-    """Submissions ``user`` may open. A district's drafts are its own business."""
-    submissions = restrict(Submission.objects.select_related("district", "period"), user)
-    if user.role != Role.DISTRICT_OFFICER:
-        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-    return submissions
+    """Submissions ``user`` may open (the API's rule: ``selectors.visible_submissions()``)."""
+    queryset = Submission.objects.select_related("district", "period")
+    return selectors.visible_submissions(queryset, user=user)
 
 
 def _changeable_submission(pk: int, user) -> Submission:
@@ -643,12 +640,9 @@ class SubmissionListView(ListView):
         return submissions.order_by(*self.orderings[self.sort])
 
     def get_context_data(self, **kwargs):
-        statuses = SubmissionStatus.choices
-        if self.request.user.role != Role.DISTRICT_OFFICER:
-            statuses = [c for c in statuses if c[0] != SubmissionStatus.DRAFT]
         return super().get_context_data(
             periods=_periods(),
-            statuses=statuses,
+            statuses=selectors.visible_statuses(user=self.request.user),
             period_code=self.request.GET.get("period", ""),
             status=self.request.GET.get("status", ""),
             query=self.query,
@@ -728,14 +722,10 @@ def submission_detail(request, pk: int):
 @download_view
 def evidence_download(request, pk: int):
     """Evidence is never served directly: each download re-checks the reader's scope."""
+    submissions = selectors.visible_submissions(Submission.objects.all(), user=request.user)
     value = get_object_or_404(
-        restrict(Value.objects.select_related("submission"), request.user), pk=pk
+        Value.objects.select_related("submission").filter(submission__in=submissions), pk=pk
     )
-    hidden_draft = (
-        value.submission.status == SubmissionStatus.DRAFT
-        and request.user.role != Role.DISTRICT_OFFICER
-        and not may_change_unit(request.user, value.submission.district_id)
-    )
-    if not value.evidence or hidden_draft:
+    if not value.evidence:
         raise Http404
     return serve_stored_file(value.evidence, stored_basename(value.evidence))

@@ -61,6 +61,53 @@ def ensure_allowed(user, obj: models.Model, action: Action = Action.CHANGE) -> N
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def may_view_unit(user, unit_id: int | None) -> bool:
+    """Whether ``user`` may read the data owned by the unit ``unit_id``: its pages, its rows of
+    an aggregate (roll-ups, comparisons, boards) and their exports."""
+    scope = reach(user, Action.VIEW)
+    return scope == "all" or (scope == "own" and unit_id is not None and unit_id == user.unit_id)
+
+
+def restrict_units(units: models.QuerySet, user) -> models.QuerySet:
+    """Administrative units narrowed to those whose data ``user`` may read.
+
+    Units are reference data (``restrict()`` returns them all: anyone may know a district's
+    name), but the figures a page, an export or the API shows per unit are the unit's own data
+    (its learning centres, indicator values, committee and plan): such an aggregate lists one
+    row per unit of ``restrict_units()``, never more. Its total over every unit is a figure of
+    the programme that every signed-in user reads. (The award statistics by district are
+    published figures, like the public list of awards, and are not narrowed.)
+    """
+    scope = reach(user, Action.VIEW)
+    if scope == "all":
+        return units
+    if scope == "own" and user.unit_id is not None:
+        return units.filter(pk=user.unit_id)
+    return units.none()
+
+
+def restrict_unit_rows(rows, user, unit=lambda row: row[0]) -> list:
+    """The rows of an aggregate worked out per unit (``unit(row)`` is the row's unit) that
+    ``user`` may read, in their order: ``restrict_units()`` for rows already computed."""
+    return [row for row in rows if may_view_unit(user, unit(row).pk)]
+
+
+def may_see_personal_data(user, unit_id: int | None) -> bool:
+    """Whether ``user`` may see personal data of people of the unit ``unit_id``: officers'
+    names with their e-mail addresses, a learning centre's director, phone and e-mail, an
+    award nominee's contact and identity papers.
+
+    The Department (administrators and reviewers) sees everyone's; a district officer sees
+    those of their own district only. Nobody else: not the API consumer (which reads the
+    programme's figures, not people), not another district's officers.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_REVIEWER):
+        return True
+    return user.role == Role.DISTRICT_OFFICER and unit_id is not None and user.unit_id == unit_id
+
+
 def may_change_unit(user, unit_id: int | None) -> bool:
     """Whether ``user`` may create or change data owned by the unit ``unit_id``."""
     scope = reach(user, Action.CHANGE)

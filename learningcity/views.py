@@ -24,6 +24,7 @@ from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_district_list
 
 from .celery import app as celery_app
+from .client_ip import known_client_ip
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -191,12 +192,10 @@ def readyz(request):
 
 
 def _is_allowed_network(request) -> bool:
-    """Whether the client connects from METRICS_ALLOWED_NETWORKS, not through a proxy."""
-    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
-        # A proxy on an allowed address would vouch for anyone behind it.
-        return False
+    """Whether the client connects from METRICS_ALLOWED_NETWORKS: its address as
+    ``known_client_ip()`` knows it; never a client behind a proxy the settings do not name."""
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(known_client_ip(request) or "")
     except ValueError:
         return False
     if getattr(address, "ipv4_mapped", None):

@@ -2,17 +2,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clc import selectors, services
-from clc.choices import IT_TARGET_PERCENT, ActivityReportStatus, CentreStatus
+from clc.choices import IT_TARGET_PERCENT, CentreStatus
 from clc.filters import ActivityReportFilterSet, CentreFilterSet, EvaluationFilterSet
 from clc.models import ActivityReport, Criterion, Evaluation, RatingBand
 from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
-from learningcity.choices import Role
-from learningcity.permissions import Action, reach, restrict
+from learningcity.permissions import Action, may_view_unit
 
 from .serializers import (
     ActivityReportInputSerializer,
@@ -126,18 +126,13 @@ class ActivityReportViewSet(ScopedServiceViewSet):
     # Workflow steps look the report up in VIEW scope, so that the Department (which reads
     # every report but does not accept them) is told 403, not 404, by the service.
     workflow_actions = ("submit", "accept", "return_report")
-    # Roles that see drafts (in their scope): those who write reports.
-    draft_readers = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
 
     def get_queryset(self):
-        user = self.request.user
-        if self.action in self.workflow_actions:
-            reports = restrict(self.queryset.all(), user, Action.VIEW)
+        if self.action in self.workflow_actions or self.request.method in SAFE_METHODS:
+            action = Action.VIEW
         else:
-            reports = super().get_queryset()
-        if user.role not in self.draft_readers:
-            reports = reports.exclude(status=ActivityReportStatus.DRAFT)
-        return reports
+            action = Action.CHANGE
+        return selectors.visible_reports(self.queryset.all(), user=self.request.user, action=action)
 
     def create(self, request):
         data = self.validated(ActivityReportInputSerializer)
@@ -287,18 +282,10 @@ class ClcStatsView(APIView):
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
         district = query.validated_data.get("district")
-        scope = reach(request.user, Action.VIEW)
-        if district is not None and not (
-            scope == "all" or (scope == "own" and request.user.unit_id == district.pk)
-        ):
+        if district is not None and not may_view_unit(request.user, district.pk):
             raise NotFound()
-        rollup = selectors.clc_rollup(year=year, district=district)
+        rollup = selectors.clc_rollup_for(user=request.user, year=year, district=district)
         rows = rollup.districts
-        # Districts are reference data (restrict() would return them all): narrow by the reach.
-        if scope == "own":
-            rows = [(d, f) for d, f in rows if d.pk == request.user.unit_id]
-        elif scope != "all":
-            rows = []
         rows, links = PortalPagination().page_of(rows, request, view=self)
         body = {
             "year": year,

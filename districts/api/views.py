@@ -27,7 +27,7 @@ from districts.models import (
 from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
-from learningcity.permissions import Action, reach, restrict
+from learningcity.permissions import Action, restrict, restrict_units
 
 from .serializers import (
     CommitteeEstablishInputSerializer,
@@ -341,13 +341,7 @@ class ReviewBoardView(APIView):
         query.is_valid(raise_exception=True)
         period = query.validated_data["period"]
         board = selectors.review_board(period=period)
-        rows = board
-        scope = reach(request.user, Action.VIEW)
-        # Districts are reference data (restrict() would return them all): narrow by the reach.
-        if scope == "own":
-            rows = rows.filter(pk=request.user.unit_id)
-        elif scope != "all":
-            rows = rows.none()
+        rows = restrict_units(board, request.user)
         if "filter" in query.validated_data:
             rows = rows.filter(selectors.BOARD_FILTERS[query.validated_data["filter"]])
         tasks_total = selectors.key_tasks_for(period=period).count()

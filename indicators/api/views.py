@@ -11,6 +11,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,7 +20,7 @@ from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
 from learningcity.choices import Role
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, reach, restrict
+from learningcity.permissions import Action, may_view_unit, restrict, restrict_unit_rows
 
 from .. import selectors, services
 from ..choices import Status, SubmissionStatus
@@ -179,22 +180,18 @@ class SubmissionViewSet(ScopedServiceViewSet):
     # Approving and returning are the Department's: look the submission up in REVIEW scope, so a
     # district officer cannot find (let alone approve) their own submission this way.
     review_actions = ("approve", "return_submission")
-    # Roles that see drafts (in their scope): those who write them.
-    draft_readers = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
 
     def get_queryset(self):
         user = self.request.user
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
         if self.action in self.review_actions:
-            submissions = restrict(self.queryset.all(), user, Action.REVIEW)
+            action = Action.REVIEW
+        elif self.request.method in SAFE_METHODS:
+            action = Action.VIEW
         else:
-            submissions = super().get_queryset()
-        if user.role == Role.API_CONSUMER:
-            return submissions.filter(status=SubmissionStatus.APPROVED)
-        if user.role not in self.draft_readers:
-            submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-        return submissions
+            action = Action.CHANGE
+        return selectors.visible_submissions(self.queryset.all(), user=user, action=action)
 
     def create(self, request):
         data = self.validated(SubmissionOpenInputSerializer)
@@ -532,20 +529,14 @@ class IndicatorStatusView(APIView):
         district = next((d for d in districts if d.code == code), None)
         if district is None:
             raise NotFound(_("There is no district with the code “%(code)s”.") % {"code": code})
-        scope = reach(self.request.user, Action.VIEW)
-        if not (scope == "all" or (scope == "own" and district.pk == self.request.user.unit_id)):
+        if not may_view_unit(self.request.user, district.pk):
             raise NotFound()
         return district
 
     def visible(self, districts: list) -> list:
         """The districts whose own values the user may see (districts are reference data, so
-        restrict() would return them all: narrow by the reach, as the review board does)."""
-        scope = reach(self.request.user, Action.VIEW)
-        if scope == "all":
-            return districts
-        if scope == "own":
-            return [d for d in districts if d.pk == self.request.user.unit_id]
-        return []
+        restrict() would return them all): ``restrict_unit_rows()``, as every aggregate does."""
+        return restrict_unit_rows(districts, self.request.user, unit=lambda district: district)
 
     def city_figures(self, framework, period, districts, indicators) -> dict:
         years = list(selectors.year_periods_until(period=period))

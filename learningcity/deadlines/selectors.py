@@ -9,7 +9,7 @@ from django.utils import timezone
 from districts.models import AdministrativeUnit
 from districts.selectors import portal_districts
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, reach
+from learningcity.permissions import restrict_units
 
 from .choices import Timeliness
 from .models import DeadlineException, Obligation
@@ -132,13 +132,7 @@ def _judge(unit, due_date: datetime.date, submitted, today: datetime.date) -> Un
 
 def visible_districts(user) -> QuerySet[AdministrativeUnit]:
     """The districts whose timeliness ``user`` may see: all, or a district officer's own."""
-    districts = portal_districts()
-    scope = reach(user, Action.VIEW)
-    if scope == "all":
-        return districts
-    if scope == "own" and user.unit_id is not None:
-        return districts.filter(pk=user.unit_id)
-    return districts.none()
+    return restrict_units(portal_districts(), user)
 
 
 def timeliness(obligations, *, districts, today: datetime.date | None = None) -> TimelinessTable:

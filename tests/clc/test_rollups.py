@@ -336,3 +336,40 @@ def test_cached_figures_follow_every_kind_of_write(figures_2025, officer_1, dist
 
     evaluate(officer_1, figures_2025["b"], points=POINTS_GOOD)
     assert city().ratings["tot"] == 2 and city().ratings["kha"] == 0
+
+
+def test_an_officer_reads_the_city_total_and_their_own_district_only(
+    client, figures_2025, officer_3
+):
+    """Page, export and API alike: one row, the officer's district; the city's total (a figure
+    of the programme, as the indicators' city roll-up) and no other district's figures."""
+    client.force_login(officer_3)
+    page = client.get("/clc/stats/", {"year": 2025})
+    assert [row["district"].code for row in page.context["rows"]] == ["770"]
+    assert page.context["chart_data"]["districts"]["labels"] == ["Quận 3"]
+    html = page.content.decode()
+    assert "Quận 1" not in html and "Quận 3" in html
+    export = client.get("/clc/stats/", {"year": 2025, "format": "xlsx"})
+    summary = _sheet_rows(export.content)
+    assert list(summary) == ["Quận 3", "Whole city"]
+    assert list(_sheet_rows(export.content, 1)) == ["Quận 3", "Whole city"]
+    api = APIClient()
+    api.force_authenticate(officer_3)
+    stats = api.get("/api/v1/clc-stats/", {"year": 2025}).json()
+    assert [row["district"]["code"] for row in stats["districts"]] == ["770"]
+    mine = stats["districts"][0]["figures"]
+    assert summary["Quận 3"]["Centres"] == mine["centres"] == 1
+    assert summary["Quận 3"]["Participants"] == mine["participants"]["total"] == 0
+    city = summary["Whole city"]
+    assert city["Centres"] == stats["totals"]["centres"] == page.context["figures"].centres == 4
+    assert city["Participants"] == stats["totals"]["participants"]["total"] == 150
+    # Quận 1's own page and export stay closed to Quận 3.
+    assert client.get("/clc/stats/760/", {"year": 2025, "format": "xlsx"}).status_code == 404
+
+
+def test_the_api_consumer_reads_every_district_as_its_api_does(client, figures_2025, api_consumer):
+    client.force_login(api_consumer)
+    page = client.get("/clc/stats/", {"year": 2025})
+    assert len(page.context["rows"]) == 22
+    export = client.get("/clc/stats/", {"year": 2025, "format": "xlsx"})
+    assert len(_sheet_rows(export.content)) == 23

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
 
 from districts import services
 from districts.choices import ReviewStatus
@@ -373,3 +374,52 @@ def test_the_board_of_many_districts_comes_in_pages_with_city_totals(
     assert last.count('<a href="/districts/7') == 2 and "0/22" in last
     export = client.get("/districts/review-board/", {"period": "2025", "format": "xlsx"})
     assert load_workbook(io.BytesIO(export.content)).active.max_row == 23  # every district
+
+
+def test_officers_e_mails_are_shown_to_the_department_and_their_district_only(
+    client, hcmc, officer_1, officer_3, reviewer, admin_user, api_consumer
+):
+    officer_1.email = "can.bo.quan1@hcm.edu.vn"
+    officer_1.save(update_fields=["email"])
+    for user in (admin_user, reviewer, officer_1):
+        client.force_login(user)
+        html = client.get("/districts/760/").content.decode()
+        assert "can.bo.quan1@hcm.edu.vn" in html and officer_1.full_name in html, user
+    for user in (officer_3, api_consumer):
+        client.force_login(user)
+        response = client.get("/districts/760/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "can.bo.quan1@hcm.edu.vn" not in html and officer_1.full_name not in html, user
+
+
+def test_the_board_hides_a_draft_review_on_the_page_and_in_the_api_alike(
+    client, hcmc, officer_1, reviewer, api_consumer, periods
+):
+    review = services.review_save(
+        user=officer_1,
+        district=officer_1.unit,
+        period=periods["2025"],
+        held_on=datetime.date(2025, 12, 1),
+        achievements="a",
+        difficulties="b",
+        proposals="c",
+    )
+    for user in (reviewer, api_consumer, officer_1):
+        client.force_login(user)
+        html = client.get("/districts/review-board/", {"period": "2025"}).content.decode()
+        assert f"/districts/reviews/{review.pk}/" not in html, user
+        api = APIClient()
+        api.force_authenticate(user)
+        body = api.get("/api/v1/review-board/", {"period": "2025"}).json()
+        row = next(row for row in body["rows"] if row["district"]["code"] == "760")
+        assert (row["review_id"], row["review_status"]) == (None, None), user
+    services.review_submit(user=officer_1, review=review)
+    client.force_login(api_consumer)
+    html = client.get("/districts/review-board/", {"period": "2025"}).content.decode()
+    assert f"/districts/reviews/{review.pk}/" in html
+    api = APIClient()
+    api.force_authenticate(api_consumer)
+    body = api.get("/api/v1/review-board/", {"period": "2025"}).json()
+    row = next(row for row in body["rows"] if row["district"]["code"] == "760")
+    assert (row["review_id"], row["review_status"]) == (review.pk, "submitted")

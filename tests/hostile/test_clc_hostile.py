@@ -2,12 +2,14 @@
 yearly reports and their workflow, evaluations, and the API."""
 
 import datetime
+import io
 import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from clc import services
 from clc.choices import LearningTopic
@@ -390,6 +392,40 @@ def test_another_districts_centre_is_out_of_reach(
 
     assert_unchanged(before, table_counts())
     assert (state(centre), state(draft), state(evaluation)) == kept
+
+
+def test_another_districts_figures_stay_out_of_the_city_roll_up(
+    client, officer_1, officer_3, centre
+):
+    """Quận 3 asks for the city roll-up every way the page and the API take it: Quận 1's row
+    appears in none (the city's total does, as a figure of the programme)."""
+    report(officer_1, centre, LAST_YEAR, participants_total=4321)
+    services.report_submit(user=officer_1, report=ActivityReport.objects.get(centre=centre))
+    client.force_login(officer_3)
+    year = str(LAST_YEAR)
+    for query in (
+        {"year": year},
+        {"year": year, "page": "2"},
+        {"year": year, "page": "-1"},
+        {"year": year, "district": "760"},
+        {"year": year, "page_size": "1000"},
+    ):
+        page = client.get("/clc/stats/", query)
+        assert page.status_code == 200, query
+        assert [row["district"].code for row in page.context["rows"]] == ["770"], query
+        assert ">Quận 1<" not in page.content.decode(), query
+        export = client.get("/clc/stats/", {**query, "format": "xlsx"})
+        names = [
+            row[1]
+            for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(
+                min_row=2, values_only=True
+            )
+        ]
+        assert "Quận 1" not in names and "Quận 3" in names, query
+    api = api_as(officer_3)
+    for query in ({"year": year}, {"year": year, "page_size": "1000"}):
+        stats = api.get("/api/v1/clc-stats/", query).json()
+        assert [row["district"]["code"] for row in stats["districts"]] == ["770"]
 
 
 # --- yearly reports ------------------------------------------------------------------------------

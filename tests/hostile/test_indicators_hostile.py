@@ -398,6 +398,50 @@ def test_another_districts_submission_is_out_of_reach(
     assert snapshot(submission) == entered
 
 
+def test_the_api_consumer_opens_on_pages_only_what_its_api_shows(
+    client, officer_1, reviewer, api_consumer, submission
+):
+    """The consumer reads approved values: a submission under review or returned to the
+    district, and its evidence, are as closed on the pages as through the API (404)."""
+    services.values_save(
+        user=officer_1,
+        submission=complete(officer_1, submission),
+        entries={"WB2.2": services.Entry(value=5, evidence=SimpleUploadedFile("a.pdf", PDF))},
+    )
+    evidence = value_of(submission, "WB2.2")
+    submission = services.submission_submit(user=officer_1, submission=submission)
+    client.force_login(api_consumer)
+    api = api_as(api_consumer)
+    detail = f"/indicators/submissions/{submission.pk}/"
+    download = f"/indicators/values/{evidence.pk}/evidence/"
+
+    def status_of(url) -> int:
+        response = client.get(url)
+        if response.streaming:
+            assert b"".join(response.streaming_content) == PDF  # read to the end: closed
+        return response.status_code
+
+    def closed():
+        assert client.get(detail).status_code == 404
+        assert client.get(download).status_code == 404
+        assert detail not in client.get("/indicators/submissions/").content.decode()
+        assert api.get(f"/api/v1/submissions/{submission.pk}/").status_code == 404
+
+    closed()  # submitted, under review
+    submission = services.submission_return(
+        user=reviewer, submission=submission, comment="Thiếu minh chứng"
+    )
+    closed()  # returned to the district
+    # The reviewer still reads both; once approved, the consumer does too.
+    client.force_login(reviewer)
+    assert client.get(detail).status_code == 200 and status_of(download) == 200
+    submission = services.submission_submit(user=officer_1, submission=submission)
+    services.submission_approve(user=reviewer, submission=submission)
+    client.force_login(api_consumer)
+    assert client.get(detail).status_code == 200 and status_of(download) == 200
+    assert api.get(f"/api/v1/submissions/{submission.pk}/").status_code == 200
+
+
 def test_a_district_officer_cannot_review_their_own_values(client, officer_1, submission):
     submission = services.submission_submit(
         user=officer_1, submission=complete(officer_1, submission)

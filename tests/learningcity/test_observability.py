@@ -369,12 +369,31 @@ def test_metrics_answer_ipv6_loopback_and_configured_networks(client, db, settin
         # A proxy on loopback forwarding an outside client does not make it local.
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"},
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_FORWARDED": "for=203.0.113.7"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.7"},
+        # Whatever address the proxy claims, the request came through it.
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "127.0.0.1"},
+        {"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "::1"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_FORWARDED": "for=127.0.0.1"},
     ],
 )
 def test_metrics_are_not_found_for_outsiders(client, db, headers):
     response = client.get("/metrics", **headers)
     assert response.status_code == 404
     assert b"django_http" not in response.content
+
+
+def test_metrics_count_the_client_named_by_the_configured_proxy(client, db, settings):
+    """With CLIENT_IP_META_KEY, the client's address is the proxy's header, not the proxy's."""
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.METRICS_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    through = {"REMOTE_ADDR": "10.20.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    assert client.get("/metrics", HTTP_X_REAL_IP="203.0.113.7", **through).status_code == 404
+    assert client.get("/metrics", HTTP_X_REAL_IP="10.20.3.4", **through).status_code == 200
+    # A proxy the settings do not name, on an allowed address, vouches for nobody.
+    assert (
+        client.get("/metrics", REMOTE_ADDR="10.20.0.2", HTTP_FORWARDED="for=x").status_code == 404
+    )
+    assert client.get("/metrics", REMOTE_ADDR="10.20.0.2").status_code == 200  # a direct probe
 
 
 def test_metrics_answer_staff_from_anywhere_but_not_other_users(client, admin_user, reviewer):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from learningcity.choices import Role
-from learningcity.permissions import Action, ensure_allowed, restrict
+from learningcity.permissions import Action, ensure_allowed, may_see_personal_data, restrict
 from tests.factories import UserFactory
 
 User = get_user_model()
@@ -74,10 +74,29 @@ def test_reference_data_is_read_by_all_and_changed_by_the_admin_only(district_1,
         assert restrict(units, actor, Action.CHANGE).exists() == (role == Role.DEPARTMENT_ADMIN)
 
 
+# role -> (personal data of the own district, of another district)
+PERSONAL = {
+    Role.DEPARTMENT_ADMIN: (True, True),
+    Role.DEPARTMENT_REVIEWER: (True, True),
+    Role.DISTRICT_OFFICER: (True, False),
+    Role.API_CONSUMER: (False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_personal_data_through_the_helper(role, actor_for, district_1, district_3):
+    actor = actor_for(role)
+    seen = (
+        may_see_personal_data(actor, district_1.pk),
+        may_see_personal_data(actor, district_3.pk),
+    )
+    assert seen == PERSONAL[role]
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_matrix_through_the_district_page(role, actor_for, client, officer_1, officer_3):
-    """Officers' names on a district page are that district's data."""
-    view_own, view_other, _, _ = MATRIX[role]
+    """Officers' names on a district page are that district's personal data."""
+    view_own, view_other = PERSONAL[role]
     client.force_login(actor_for(role))
     own = client.get("/districts/760/").content.decode()
     other = client.get("/districts/770/").content.decode()
