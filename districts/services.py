@@ -15,7 +15,7 @@ from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
-from learningcity.workflow import ConflictError, check_version, transition
+from learningcity.workflow import ConflictError, check_version, serialise, transition
 
 from . import notices
 from .choices import Level, kind_from_name
@@ -134,6 +134,8 @@ def _locked(model, pk: int, user, action: Action = Action.CHANGE):
 def _supersede(model, *, user, district: AdministrativeUnit, fields: dict):
     """Issue a new decision-like document for ``district``; the current one becomes history."""
     ensure_may_change_unit(user, district.pk)
+    # Two decisions recorded at once: the second waits and supersedes the first.
+    serialise(model._meta.label, district.pk)
     current = (
         model.objects.select_for_update().filter(district=district, superseded_at=None).first()
     )
@@ -271,13 +273,15 @@ def review_save(
     ensure_entry_open(
         user=user, kind=ObligationKind.INTERIM_REVIEW, unit_id=district.pk, period=period
     )
+    # Two officers saving the first draft at once: the second waits, then finds the first's.
+    serialise(InterimReview._meta.label, district.pk, period.pk)
     review = (
         InterimReview.objects.select_for_update().filter(district=district, period=period).first()
     )
+    check_version(review, version)
     if review is None:
         review = InterimReview(district=district, period=period)
     else:
-        check_version(review, version)
         if not review.is_editable:
             raise ConflictError(
                 _("This review is “%(status)s” and can no longer be edited.")

@@ -16,10 +16,11 @@ from django.views.generic import ListView
 from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
-from learningcity.forms import run_service, run_step
+from learningcity.forms import run_service, run_step, saved_message
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict
 from learningcity.storage import download_view, serve_stored_file, stored_basename
+from learningcity.workflow import NEW
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import imports, selectors, services
@@ -28,6 +29,7 @@ from .filters import DistrictFilterSet
 from .forms import (
     CommitteeEditForm,
     CommitteeEstablishForm,
+    MemberAddForm,
     MemberForm,
     MemberImportForm,
     PlanForm,
@@ -165,7 +167,7 @@ def committee_establish(request, code: str):
     if request.method == "POST" and run_service(
         form, services.committee_establish, user=request.user, district=district
     ):
-        messages.success(request, _("The steering committee decision was recorded."))
+        saved_message(request, form, _("The steering committee decision was recorded."))
         return redirect("districts:detail", code=district.code)
     return render(
         request,
@@ -213,11 +215,11 @@ def _committee_update(*, file=None, **fields):
 
 def member_add(request, pk: int):
     committee = _changeable(SteeringCommittee, pk, request.user)
-    form = MemberForm(request.POST or None)
+    form = MemberAddForm(request.POST or None)
     if request.method == "POST" and run_service(
         form, services.member_create, user=request.user, committee=committee
     ):
-        messages.success(request, _("The member was added."))
+        saved_message(request, form, _("The member was added."))
         if "add_another" in request.POST:
             return redirect("districts:member-add", pk=committee.pk)
         return redirect("districts:detail", code=committee.district.code)
@@ -343,7 +345,7 @@ def plan_issue(request, code: str):
     if request.method == "POST" and run_service(
         form, services.plan_issue, user=request.user, district=district
     ):
-        messages.success(request, _("The implementation plan was recorded."))
+        saved_message(request, form, _("The implementation plan was recorded."))
         return redirect("districts:detail", code=district.code)
     return render(
         request,
@@ -410,7 +412,7 @@ def review_edit(request, code: str, period: str):
         messages.info(request, _("This review can no longer be edited."))
         return redirect("districts:review", pk=review.pk)
     initial = (
-        {f: getattr(review, f) for f in ReviewForm.base_fields} if review else {"version": None}
+        {f: getattr(review, f) for f in ReviewForm.base_fields} if review else {"version": NEW}
     )
     form = ReviewForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and run_service(

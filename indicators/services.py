@@ -13,7 +13,7 @@ from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_allowed, ensure_may_change_unit, restrict
-from learningcity.workflow import ConflictError, check_version, transition
+from learningcity.workflow import ConflictError, check_version, serialise, transition
 
 from . import notices
 from .choices import SubmissionStatus, Unit
@@ -155,6 +155,8 @@ def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
     use with one empty value per indicator of the current framework."""
     ensure_may_change_unit(user, district.pk)
     _ensure_open(user, district_id=district.pk, period=period)
+    # "Start" pressed many times at once: the others wait, then answer the one created first.
+    serialise(Submission._meta.label, district.pk, period.pk)
     existing = (
         Submission.objects.filter(district=district, period=period, status__in=Submission.OPEN)
         .order_by("-revision")

@@ -18,6 +18,7 @@ from learningcity.api.serializers import (
     DownloadField,
     InputSerializer,
     PeriodCodeField,
+    VersionField,
 )
 from learningcity.models import ReportingPeriod
 
@@ -125,11 +126,7 @@ class CommitteeEstablishInputSerializer(InputSerializer):
 
 
 class CommitteeUpdateInputSerializer(InputSerializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
 
     class Meta:
         model = SteeringCommittee
@@ -254,11 +251,7 @@ class InterimReviewSerializer(serializers.ModelSerializer):
 
 
 class InterimReviewUpdateInputSerializer(InputSerializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
 
     class Meta:
         model = InterimReview
@@ -268,6 +261,7 @@ class InterimReviewUpdateInputSerializer(InputSerializer):
 class InterimReviewInputSerializer(InterimReviewUpdateInputSerializer):
     district = DistrictCodeField()
     period = PeriodCodeField()
+    version = VersionField(creating=True)
 
     class Meta(InterimReviewUpdateInputSerializer.Meta):
         fields = ["district", "period", *InterimReviewUpdateInputSerializer.Meta.fields]

@@ -106,8 +106,10 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
             "achievements": "Đã thành lập Ban chỉ đạo.",
             "difficulties": "Thiếu kinh phí.",
             "proposals": "Bổ sung kinh phí.",
+            "version": 0,  # the form opened on no review
         },
     )
+    assert response.status_code == 302
     review = InterimReview.objects.get(district__code="760")
     client.post(f"/districts/reviews/{review.pk}/submit/")
     review.refresh_from_db()
