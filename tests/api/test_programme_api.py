@@ -632,7 +632,9 @@ def test_returned_review_is_edited_resubmitted_and_acknowledged(
 
     # Acknowledged is final: no edit, no second acknowledgement, no return.
     final = officer.get(url).json()["version"]
-    assert officer.patch(url, {"proposals": "X", "version": final}, format="json").status_code == 409
+    assert (
+        officer.patch(url, {"proposals": "X", "version": final}, format="json").status_code == 409
+    )
     assert officer.post(f"{API}/interim-reviews/", review_body()).status_code == 409
     again = officer.post(f"{API}/interim-reviews/", {**review_body(), "version": final})
     assert again.status_code == 409
