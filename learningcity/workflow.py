@@ -74,9 +74,9 @@ def check_version(obj: models.Model | None, expected_version: int | None) -> Non
     if expected_version == NEW:
         raise ConflictError(
             _(
-                "Someone else created this record after you opened the form, so your save "
-                "would replace theirs. Your text is kept below: reload the page in another "
-                "tab to see their version, then save again on it."
+                "Someone else created this record while you were writing yours, so nothing was "
+                "saved: yours would have replaced theirs. Reload the page to see theirs, then "
+                "make your changes on it."
             )
         )
     raise ConflictError(

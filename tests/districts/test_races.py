@@ -70,7 +70,7 @@ MEMBER_FORM = {
     "role": "member",
 }
 
-STALE_FIRST_SAVE = "Someone else created this record after you opened the form"
+STALE_FIRST_SAVE = "Someone else created this record while you were writing yours"
 
 
 # --- the first save of a review ------------------------------------------------------------------
