@@ -90,6 +90,7 @@ class ProgressForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = DocumentField(label=_("Evidence"))
+    version = VersionField()
 
 
 class ReviewForm(PortalForm):

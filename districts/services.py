@@ -242,17 +242,30 @@ def plan_issue(*, user, district: AdministrativeUnit, **fields) -> Implementatio
 
 @transaction.atomic
 def progress_save(
-    *, user, district: AdministrativeUnit, period: ReportingPeriod, key_task: KeyTask, **fields
+    *,
+    user,
+    district: AdministrativeUnit,
+    period: ReportingPeriod,
+    key_task: KeyTask,
+    version: int | None = None,
+    **fields,
 ) -> KeyTaskProgress:
-    """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update)."""
+    """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update);
+    ``version`` (0: none was recorded when the form was opened) refuses a stale save."""
     ensure_may_change_unit(user, district.pk)
     if not key_task.is_active or not key_task.start_year <= period.year <= key_task.end_year:
         raise ValidationError({"key_task": _("This key task does not apply in this period.")})
+    serialise(KeyTaskProgress._meta.label, district.pk, period.pk, key_task.pk)
     progress = (
         KeyTaskProgress.objects.select_for_update()
         .filter(district=district, period=period, key_task=key_task)
         .first()
-    ) or KeyTaskProgress(district=district, period=period, key_task=key_task)
+    )
+    check_version(progress, version)
+    if progress is None:
+        progress = KeyTaskProgress(district=district, period=period, key_task=key_task)
+    else:
+        progress.version += 1
     if fields.get("evidence") in (None, ""):
         fields.pop("evidence", None)  # keep the file already attached
     _save(progress, user=user, fields=fields)

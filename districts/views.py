@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -368,7 +369,11 @@ def progress_edit(request, code: str, period: str):
     period = _period(period)
     rows = []
     for task, progress in selectors.progress_for(district=district, period=period):
-        initial = {"status": progress.status, "account": progress.account} if progress else None
+        initial = (
+            {"status": progress.status, "account": progress.account, "version": progress.version}
+            if progress
+            else {"version": NEW}
+        )
         form = ProgressForm(
             request.POST or None, request.FILES or None, prefix=task.code, initial=initial
         )
@@ -376,14 +381,15 @@ def progress_edit(request, code: str, period: str):
     if request.method == "POST":
         if all(form.is_valid() for _task, _progress, form in rows):
             try:
-                for task, _progress, form in rows:
-                    services.progress_save(
-                        user=request.user,
-                        district=district,
-                        period=period,
-                        key_task=task,
-                        **form.cleaned_data,
-                    )
+                with transaction.atomic():  # all the rows or none
+                    for task, _progress, form in rows:
+                        services.progress_save(
+                            user=request.user,
+                            district=district,
+                            period=period,
+                            key_task=task,
+                            **form.cleaned_data,
+                        )
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))
             else:

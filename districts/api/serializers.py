@@ -207,6 +207,7 @@ class KeyTaskProgressSerializer(serializers.ModelSerializer):
             "account",
             "evidence",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -216,11 +217,13 @@ class KeyTaskProgressInputSerializer(InputSerializer):
     period = PeriodCodeField()
     key_task = serializers.SlugRelatedField(slug_field="code", queryset=KeyTask.objects.all())
     status = serializers.ChoiceField(TaskStatus.choices, required=False)
+    version = VersionField(creating=True)
 
     class Meta:
         model = KeyTaskProgress
-        fields = ["district", "period", "key_task", "status", "account", "evidence"]
-        # One row per district, task and period: posting again updates it (see progress_save).
+        fields = ["district", "period", "key_task", "status", "account", "evidence", "version"]
+        # One row per district, task and period: posting again with the version read updates it
+        # (see progress_save).
         validators = []
 
 

@@ -18,6 +18,11 @@ class VersionField(serializers.IntegerField):
     no record, and one created meanwhile by someone else is refused as stale.
     """
 
+    REQUIRED_HELP = (
+        "Required, also on PATCH: the version the client last read. A stale one is refused "
+        "with 409."
+    )
+
     def __init__(self, *, creating: bool = False, **kwargs):
         if creating:
             kwargs.update(required=False, default=NEW, min_value=NEW)
@@ -27,12 +32,7 @@ class VersionField(serializers.IntegerField):
                 "(someone else created or changed the record meanwhile) is refused with 409.",
             )
         else:
-            kwargs.update(required=True, min_value=1)
-            kwargs.setdefault(
-                "help_text",
-                "Required, also on PATCH: the version the client last read. A stale one is "
-                "refused with 409.",
-            )
+            kwargs.update(required=True, min_value=1, help_text=self.REQUIRED_HELP)
         super().__init__(**kwargs)
 
 

@@ -462,8 +462,12 @@ def test_progress_upsert(client_for, officer_1, district_1, year_2025, key_tasks
     assert created.status_code == 201, created.content
     assert created.json()["status"] == "in_progress" and created.json()["period"] == "2025"
 
-    updated = client.post(f"{API}/key-task-progress/", {**body, "status": "done"})
+    # Posting again without the version read would overwrite what is there: refused.
+    stale = client.post(f"{API}/key-task-progress/", {**body, "status": "done"})
+    assert stale.status_code == 409, stale.content
+    updated = client.post(f"{API}/key-task-progress/", {**body, "status": "done", "version": 1})
     assert updated.status_code == 200, updated.content
+    assert updated.json()["version"] == 2
     assert updated.json()["id"] == created.json()["id"]
     assert updated.json()["status"] == "done"
     assert updated.json()["account"] == "Đã triển khai"  # left out: kept

@@ -96,6 +96,7 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
         },
     )
     form = {f"NV{n:02d}-status": "not_started" for n in range(1, 12)}
+    form.update({f"NV{n:02d}-version": 0 for n in range(1, 12)})
     form.update({"NV01-status": "done", "NV01-account": "Đã tuyên truyền"})
     assert client.post("/districts/760/progress/2025/", form).status_code == 302
     assert KeyTaskProgress.objects.filter(district__code="760", status="done").count() == 1

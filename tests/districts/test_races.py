@@ -10,7 +10,14 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from districts import services
-from districts.models import CommitteeMember, ImplementationPlan, InterimReview, SteeringCommittee
+from districts.models import (
+    CommitteeMember,
+    ImplementationPlan,
+    InterimReview,
+    KeyTask,
+    KeyTaskProgress,
+    SteeringCommittee,
+)
 from learningcity.choices import Role
 from learningcity.models import ReportingPeriod
 from tests.concurrency import at_once, need_postgresql
@@ -254,3 +261,49 @@ def test_twenty_copies_of_one_member_form_at_once_add_one_member(officer_1):
 
     assert [getattr(r, "status_code", r) for r in responses] == [302] * 20
     assert CommitteeMember.objects.filter(committee=committee).count() == 1
+
+
+# --- key-task progress ---------------------------------------------------------------------------
+
+
+def progress_form(**changes) -> dict:
+    form = {f"NV{n:02d}-status": "not_started" for n in range(1, 12)}
+    form.update({f"NV{n:02d}-version": 0 for n in range(1, 12)})
+    return {**form, **changes}
+
+
+def test_progress_saved_meanwhile_by_a_colleague_is_not_overwritten(officer_1, year_2025):
+    reseed()  # the key tasks, after a transactional test
+    url = "/districts/760/progress/2025/"
+    colleague = colleague_of(officer_1)
+    mine, theirs = page_client(officer_1), page_client(colleague)
+    assert hidden(mine.get(url).content.decode(), "NV03-version") == "0"
+    assert theirs.post(url, progress_form(**{"NV03-account": "Của họ"})).status_code == 302
+
+    # Opened on nothing recorded: refused, the text kept.
+    refused = mine.post(url, progress_form(**{"NV03-account": "Của tôi"}))
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert STALE_FIRST_SAVE in html and "Của tôi" in html
+    assert KeyTaskProgress.objects.get(key_task__code="NV03").account == "Của họ"
+
+    # Reloaded (every row at version 1), while the colleague changes one task again.
+    reloaded = mine.get(url).content.decode()
+    assert hidden(reloaded, "NV03-version") == "1"
+    services.progress_save(
+        user=colleague,
+        district=officer_1.unit,
+        period=year_2025,
+        key_task=KeyTask.objects.get(code="NV03"),
+        version=1,
+        account="Của họ, sửa",
+    )
+    second = progress_form(**{f"NV{n:02d}-version": 1 for n in range(1, 12)})
+    second.update({"NV01-status": "done", "NV03-account": "Của tôi"})
+    refused = mine.post(url, second)
+    assert refused.status_code == 200
+    assert "Someone else changed this record" in refused.content.decode()
+    # All the rows or none: NV01, saved before NV03 was refused, is not kept either.
+    assert KeyTaskProgress.objects.get(key_task__code="NV01").status == "not_started"
+    assert KeyTaskProgress.objects.get(key_task__code="NV03").account == "Của họ, sửa"
+    assert sorted(KeyTaskProgress.objects.values_list("version", flat=True)) == [1] * 10 + [2]

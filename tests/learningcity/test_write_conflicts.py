@@ -3,12 +3,15 @@ on the API and on pages, never a server error; and the version kernel's rules.""
 
 import datetime
 import threading
+import uuid
 
 import pytest
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 
 from districts.models import InterimReview
-from learningcity.models import ReportingPeriod
+from learningcity.models import ReportingPeriod, SentForm
+from learningcity.tasks import purge_sent_forms
 from learningcity.workflow import NEW, ConflictError, check_version
 from tests.concurrency import need_postgresql, wait_until_blocked
 from tests.districts.test_races import api_client, page_client, review_form
@@ -96,3 +99,12 @@ def test_check_version(current, expected, refused):
             check_version(current, expected)
     else:
         check_version(current, expected)
+
+
+def test_tokens_of_forms_sent_more_than_a_week_ago_are_forgotten(officer_1):
+    old, recent = SentForm.objects.bulk_create(
+        [SentForm(token=uuid.uuid4(), user=officer_1), SentForm(token=uuid.uuid4(), user=officer_1)]
+    )
+    SentForm.objects.filter(pk=old.pk).update(sent_at=timezone.now() - datetime.timedelta(days=8))
+    assert purge_sent_forms() == 1
+    assert list(SentForm.objects.values_list("pk", flat=True)) == [recent.pk]
