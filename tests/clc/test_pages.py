@@ -28,6 +28,7 @@ REPORT_FORM = {
     "sessions_literacy": "16",
     "classes_digital_skills": "4",
     "sessions_digital_skills": "32",
+    "version": "0",  # the form opened on no report
     **{
         f"{kind}_{topic}": "0"
         for kind in ("classes", "sessions")
@@ -120,6 +121,7 @@ def test_officer_registers_reports_and_evaluates(client, officer_1, district_1):
             "points_TC5": "17",
             "comments": "Hoạt động tốt.",
             "proposals": "Thêm lớp kỹ năng số.",
+            "version": "0",
         },
     )
     assert response.status_code == 302
