@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import NEW, create_once
+from .workflow import NEW, create_once, sent_before
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -105,6 +105,11 @@ def run_service(form: PortalForm, service, **extra) -> object | None:
     Returns the service's result, or None when the form or the service refused the input. A
     ``CreateOnceForm`` calls the service once per token.
     """
+    if isinstance(form, CreateOnceForm) and "form_token" in form.fields and form.is_bound:
+        earlier = sent_before(user=extra.get("user"), token=form["form_token"].data)
+        if earlier is not None:
+            form.sent_before = True
+            return earlier
     if not form.is_valid():
         return None
     data = dict(form.cleaned_data)

@@ -107,6 +107,20 @@ def serialise(*key: object) -> None:
         )
 
 
+def sent_before(*, user, token: object) -> models.Model | None:
+    """What the create form with ``token`` (as sent: any text) created for ``user`` earlier,
+    if it has been sent before; checked before the form, whose rules may now refuse a copy (the
+    ward that had no centre has one now)."""
+    from learningcity.models import SentForm
+
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    sent = SentForm.objects.filter(token=token, user=user).first()
+    return sent.created if sent else None
+
+
 def create_once(*, user, token: uuid.UUID | None, create: Callable[[], M]) -> tuple[M, bool]:
     """Run ``create`` once per form token; returns ``(record, created)``.
 
