@@ -38,7 +38,10 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such row within the user's scope."),
     409: OpenApiResponse(
         ErrorSerializer,
-        description="The row changed since it was read (stale version) or is in the wrong state.",
+        description=(
+            "The row changed since it was read (stale version), is in the wrong state, or was "
+            "saved by another request at the same moment."
+        ),
     ),
 }
 
