@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_district_list
-from learningcity.forms import DateInput, PortalForm
+from learningcity.forms import CreateOnceForm, DateInput, PortalForm, VersionField
 from learningcity.uploads import validate_document
 
 from .choices import AttachmentKind, NomineeKind
@@ -46,7 +46,7 @@ ATTACHMENT_FIELDS = {
 }
 
 
-class DossierForm(PortalForm):
+class DossierForm(CreateOnceForm):
     """A new dossier (round and district chosen) or the edit of a draft or returned one."""
 
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none())
@@ -104,17 +104,18 @@ class DossierForm(PortalForm):
     achievement_report = DocumentField(label=_("Achievement report"))
     council_minutes = DocumentField(label=_("Minutes of the nominating council"))
     evidence = DocumentField(label=_("Evidence"))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, user, dossier: Dossier | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         wards = AdministrativeUnit.objects.wards().select_related("parent").order_by("code")
         if dossier is not None:
             # The round and the district of a dossier are fixed once it has its code.
-            del self.fields["round"], self.fields["district"]
+            del self.fields["round"], self.fields["district"], self.fields["form_token"]
             self.fields["ward"].queryset = wards.filter(parent=dossier.district_id)
             self.fields["proposed_form"].queryset = forms_for(dossier.round)
             return
+        del self.fields["version"]  # a new dossier: sent twice, it is created once
         today = timezone.localdate()
         rounds = Round.objects.filter(intake_opens__lte=today, intake_closes__gte=today)
         self.fields["round"].queryset = rounds.order_by("-year")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django_ratelimit.decorators import ratelimit
 
-from learningcity.forms import run_service
+from learningcity.forms import run_service, saved_message
 from learningcity.permissions import Action, may_change_unit, restrict
 from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.xlsx import Sheet, xlsx_response
@@ -77,7 +77,7 @@ def _round_from(request) -> Round | None:
 
 
 @transaction.atomic
-def _create_with_files(*, user, round, district, version=None, **data) -> Dossier:
+def _create_with_files(*, user, round, district, **data) -> Dossier:
     """A new draft and the documents attached in the same form: all of it or nothing."""
     files = {kind: data.pop(name) for name, kind in ATTACHMENT_FIELDS.items()}
     dossier = services.dossier_create(user=user, round=round, district=district, **data)
@@ -200,8 +200,9 @@ def dossier_create(request):
     form = DossierForm(request.POST or None, request.FILES or None, user=user)
     created = request.method == "POST" and run_service(form, _create_with_files, user=user)
     if created:
-        messages.success(
+        saved_message(
             request,
+            form,
             _("Dossier %(code)s was saved as a draft. Send it to the Department when it is ready.")
             % {"code": created.code},
         )

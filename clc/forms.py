@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from learningcity.forms import DateInput, PortalForm
+from learningcity.forms import CreateOnceForm, DateInput, PortalForm, VersionField
 
 from .choices import CentreStatus, LearningTopic
 from .models import MAX_VND, Criterion
@@ -45,14 +45,14 @@ class CentreForm(PortalForm):
     model_valid_until = forms.DateField(
         label=_("Model-centre valid until"), required=False, widget=DateInput()
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     PERSONAL = ("director", "phone", "email")
     FACILITIES = ("rooms", "has_library_corner", "computers", "has_internet")
     DESIGNATION = ("model_decision_number", "model_year", "model_valid_until")
 
 
-class CentreCreateForm(CentreForm):
+class CentreCreateForm(CreateOnceForm, CentreForm):
     ward = WardChoiceField(label=_("Ward, commune or township"), queryset=None)
 
     field_order = ["ward"]
@@ -127,7 +127,7 @@ class ReportForm(PortalForm):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     PARTICIPANTS = (
         "participants_total",
@@ -205,7 +205,7 @@ class EvaluationForm(PortalForm):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)

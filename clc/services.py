@@ -19,7 +19,7 @@ from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.services import ensure_entry_open
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
 from learningcity.signals import bulk_changed
-from learningcity.workflow import ConflictError, check_version, transition
+from learningcity.workflow import ConflictError, check_version, serialise, transition
 
 from . import notices, selectors
 from .choices import CentreStatus, LearningTopic
@@ -95,6 +95,8 @@ def centre_create(*, user, ward: AdministrativeUnit, **fields) -> Centre:
     if ward.level != Level.WARD:
         raise ValidationError({"ward": _("Choose a ward, commune or township.")})
     ensure_may_change_unit(user, ward.parent_id)
+    # A second registration of the ward at the same moment waits, then meets the first's.
+    serialise(Centre._meta.label, ward.pk)
     centre = Centre(ward=ward)
     _save(centre, user=user, fields=_clean_none(fields))
     return centre
@@ -232,10 +234,10 @@ def report_save(
     report = (
         ActivityReport.objects.select_for_update().filter(centre=locked_centre, year=year).first()
     )
+    check_version(report, version)  # the centre's lock makes a second first save wait
     if report is None:
         report = ActivityReport(centre=locked_centre, year=year)
     else:
-        check_version(report, version)
         if not report.is_editable:
             raise ConflictError(
                 _("This report is “%(status)s” and can no longer be edited.")
@@ -345,10 +347,10 @@ def evaluation_save(
     evaluation = (
         Evaluation.objects.select_for_update().filter(centre=locked_centre, year=year).first()
     )
+    check_version(evaluation, version)  # the centre's lock makes a second first save wait
     if evaluation is None:
         evaluation = Evaluation(centre=locked_centre, year=year)
     else:
-        check_version(evaluation, version)
         evaluation.version += 1
     _save(evaluation, user=user, fields={**fields, "total_points": total, "rating": rating})
 

@@ -15,7 +15,7 @@ from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
-from learningcity.forms import run_service, run_step
+from learningcity.forms import run_service, run_step, saved_message
 from learningcity.import_previews import (
     PreviewUnavailable,
     import_preview_confirm,
@@ -29,6 +29,7 @@ from learningcity.permissions import (
     restrict,
     restrict_units,
 )
+from learningcity.workflow import NEW
 from learningcity.xlsx import xlsx_response
 
 from . import imports, selectors, services
@@ -168,7 +169,7 @@ def centre_create(request):
     form = CentreCreateForm(request.POST or None, initial=initial, wards=wards)
     centre = request.method == "POST" and run_service(form, services.centre_create, user=user)
     if centre:
-        messages.success(request, _("The centre was registered."))
+        saved_message(request, form, _("The centre was registered."))
         return redirect("clc:centre", pk=centre.pk)
     return render(
         request,
@@ -334,7 +335,7 @@ def report_edit(request, pk: int, year: int):
             initial[f"classes_{row.topic}"] = row.classes
             initial[f"sessions_{row.topic}"] = row.sessions
     else:
-        initial = {"version": None}
+        initial = {"version": NEW}
     form = ReportForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and run_service(
         form, services.report_save, user=request.user, centre=centre, year=year
@@ -419,7 +420,7 @@ def evaluation_edit(request, pk: int, year: int):
         for score in evaluation.scores.select_related("criterion"):
             initial[f"points_{score.criterion.code}"] = score.points
     else:
-        initial = {"evaluated_on": timezone.localdate()}
+        initial = {"evaluated_on": timezone.localdate(), "version": NEW}
     form = EvaluationForm(request.POST or None, initial=initial, criteria=criteria)
     saved = request.method == "POST" and run_service(
         form, services.evaluation_save, user=request.user, centre=centre, year=year

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from learningcity.forms import DateInput, PortalForm
+from learningcity.forms import CreateOnceForm, DateInput, PortalForm, VersionField
 from learningcity.uploads import validate_document
 
 from .choices import CommitteeRole, TaskStatus
@@ -29,7 +29,7 @@ class CommitteeForm(PortalForm):
     file = DocumentField(label=_("Scanned decision"))
 
 
-class CommitteeEstablishForm(CommitteeForm):
+class CommitteeEstablishForm(CreateOnceForm, CommitteeForm):
     copy_members = forms.BooleanField(
         label=_("Start from the members of the current committee"), required=False, initial=True
     )
@@ -47,6 +47,10 @@ class MemberForm(PortalForm):
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, required=False)
 
 
+class MemberAddForm(CreateOnceForm, MemberForm):
+    pass
+
+
 class MemberImportForm(PortalForm):
     upload = forms.FileField(
         label=_("Member list (XLSX)"),
@@ -54,7 +58,7 @@ class MemberImportForm(PortalForm):
     )
 
 
-class PlanForm(PortalForm):
+class PlanForm(CreateOnceForm):
     number = forms.CharField(
         label=_("Plan number"), max_length=60, help_text=_("For example 56/KH-UBND.")
     )
@@ -86,6 +90,7 @@ class ProgressForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = DocumentField(label=_("Evidence"))
+    version = VersionField()
 
 
 class ReviewForm(PortalForm):
@@ -101,7 +106,7 @@ class ReviewForm(PortalForm):
     proposals = forms.CharField(
         label=_("Proposals"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class ReviewDecisionForm(PortalForm):

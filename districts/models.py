@@ -256,6 +256,7 @@ class KeyTaskProgress(models.Model):
         _("evidence"), upload_to=district_upload_path, blank=True, validators=[validate_document]
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     unit_scope = "district"

@@ -15,7 +15,7 @@ from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_may_change_unit, restrict
-from learningcity.workflow import ConflictError, check_version, transition
+from learningcity.workflow import ConflictError, check_version, serialise, transition
 
 from . import notices
 from .choices import Level, kind_from_name
@@ -134,6 +134,8 @@ def _locked(model, pk: int, user, action: Action = Action.CHANGE):
 def _supersede(model, *, user, district: AdministrativeUnit, fields: dict):
     """Issue a new decision-like document for ``district``; the current one becomes history."""
     ensure_may_change_unit(user, district.pk)
+    # Two decisions recorded at once: the second waits and supersedes the first.
+    serialise(model._meta.label, district.pk)
     current = (
         model.objects.select_for_update().filter(district=district, superseded_at=None).first()
     )
@@ -240,17 +242,30 @@ def plan_issue(*, user, district: AdministrativeUnit, **fields) -> Implementatio
 
 @transaction.atomic
 def progress_save(
-    *, user, district: AdministrativeUnit, period: ReportingPeriod, key_task: KeyTask, **fields
+    *,
+    user,
+    district: AdministrativeUnit,
+    period: ReportingPeriod,
+    key_task: KeyTask,
+    version: int | None = None,
+    **fields,
 ) -> KeyTaskProgress:
-    """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update)."""
+    """Record how far ``district`` has come with ``key_task`` in ``period`` (insert or update);
+    ``version`` (0: none was recorded when the form was opened) refuses a stale save."""
     ensure_may_change_unit(user, district.pk)
     if not key_task.is_active or not key_task.start_year <= period.year <= key_task.end_year:
         raise ValidationError({"key_task": _("This key task does not apply in this period.")})
+    serialise(KeyTaskProgress._meta.label, district.pk, period.pk, key_task.pk)
     progress = (
         KeyTaskProgress.objects.select_for_update()
         .filter(district=district, period=period, key_task=key_task)
         .first()
-    ) or KeyTaskProgress(district=district, period=period, key_task=key_task)
+    )
+    check_version(progress, version)
+    if progress is None:
+        progress = KeyTaskProgress(district=district, period=period, key_task=key_task)
+    else:
+        progress.version += 1
     if fields.get("evidence") in (None, ""):
         fields.pop("evidence", None)  # keep the file already attached
     _save(progress, user=user, fields=fields)
@@ -271,13 +286,15 @@ def review_save(
     ensure_entry_open(
         user=user, kind=ObligationKind.INTERIM_REVIEW, unit_id=district.pk, period=period
     )
+    # Two officers saving the first draft at once: the second waits, then finds the first's.
+    serialise(InterimReview._meta.label, district.pk, period.pk)
     review = (
         InterimReview.objects.select_for_update().filter(district=district, period=period).first()
     )
+    check_version(review, version)
     if review is None:
         review = InterimReview(district=district, period=period)
     else:
-        check_version(review, version)
         if not review.is_editable:
             raise ConflictError(
                 _("This review is “%(status)s” and can no longer be edited.")

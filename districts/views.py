@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.generic import ListView
 from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
-from learningcity.forms import run_service, run_step
+from learningcity.forms import run_service, run_step, saved_message
 from learningcity.import_previews import (
     PreviewUnavailable,
     import_preview_confirm,
@@ -32,6 +33,7 @@ from learningcity.permissions import (
     restrict_units,
 )
 from learningcity.storage import download_view, serve_stored_file, stored_basename
+from learningcity.workflow import NEW
 from learningcity.xlsx import Sheet, xlsx_response
 
 from . import imports, selectors, services
@@ -40,6 +42,7 @@ from .filters import DistrictFilterSet
 from .forms import (
     CommitteeEditForm,
     CommitteeEstablishForm,
+    MemberAddForm,
     MemberForm,
     MemberImportForm,
     PlanForm,
@@ -178,7 +181,7 @@ def committee_establish(request, code: str):
     if request.method == "POST" and run_service(
         form, services.committee_establish, user=request.user, district=district
     ):
-        messages.success(request, _("The steering committee decision was recorded."))
+        saved_message(request, form, _("The steering committee decision was recorded."))
         return redirect("districts:detail", code=district.code)
     return render(
         request,
@@ -226,11 +229,11 @@ def _committee_update(*, file=None, **fields):
 
 def member_add(request, pk: int):
     committee = _changeable(SteeringCommittee, pk, request.user)
-    form = MemberForm(request.POST or None)
+    form = MemberAddForm(request.POST or None)
     if request.method == "POST" and run_service(
         form, services.member_create, user=request.user, committee=committee
     ):
-        messages.success(request, _("The member was added."))
+        saved_message(request, form, _("The member was added."))
         if "add_another" in request.POST:
             return redirect("districts:member-add", pk=committee.pk)
         return redirect("districts:detail", code=committee.district.code)
@@ -363,7 +366,7 @@ def plan_issue(request, code: str):
     if request.method == "POST" and run_service(
         form, services.plan_issue, user=request.user, district=district
     ):
-        messages.success(request, _("The implementation plan was recorded."))
+        saved_message(request, form, _("The implementation plan was recorded."))
         return redirect("districts:detail", code=district.code)
     return render(
         request,
@@ -386,7 +389,11 @@ def progress_edit(request, code: str, period: str):
     period = _period(period)
     rows = []
     for task, progress in selectors.progress_for(district=district, period=period):
-        initial = {"status": progress.status, "account": progress.account} if progress else None
+        initial = (
+            {"status": progress.status, "account": progress.account, "version": progress.version}
+            if progress
+            else {"version": NEW}
+        )
         form = ProgressForm(
             request.POST or None, request.FILES or None, prefix=task.code, initial=initial
         )
@@ -394,14 +401,15 @@ def progress_edit(request, code: str, period: str):
     if request.method == "POST":
         if all(form.is_valid() for _task, _progress, form in rows):
             try:
-                for task, _progress, form in rows:
-                    services.progress_save(
-                        user=request.user,
-                        district=district,
-                        period=period,
-                        key_task=task,
-                        **form.cleaned_data,
-                    )
+                with transaction.atomic():  # all the rows or none
+                    for task, _progress, form in rows:
+                        services.progress_save(
+                            user=request.user,
+                            district=district,
+                            period=period,
+                            key_task=task,
+                            **form.cleaned_data,
+                        )
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))
             else:
@@ -430,7 +438,7 @@ def review_edit(request, code: str, period: str):
         messages.info(request, _("This review can no longer be edited."))
         return redirect("districts:review", pk=review.pk)
     initial = (
-        {f: getattr(review, f) for f in ReviewForm.base_fields} if review else {"version": None}
+        {f: getattr(review, f) for f in ReviewForm.base_fields} if review else {"version": NEW}
     )
     form = ReviewForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and run_service(

@@ -13,7 +13,7 @@ from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.services import ensure_entry_open
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, ensure_allowed, ensure_may_change_unit, restrict
-from learningcity.workflow import ConflictError, check_version, transition
+from learningcity.workflow import ConflictError, check_version, serialise, transition
 
 from . import notices
 from .choices import SubmissionStatus, Unit
@@ -149,12 +149,19 @@ def _ensure_open(user, *, district_id: int, period: ReportingPeriod) -> None:
     )
 
 
-@transaction.atomic
 def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
     """The district's submission for ``period`` that is still being worked on, created on first
     use with one empty value per indicator of the current framework."""
+    return submission_get_or_open(user=user, district=district, period=period)[0]
+
+
+@transaction.atomic
+def submission_get_or_open(*, user, district, period: ReportingPeriod) -> tuple[Submission, bool]:
+    """``submission_open``, and whether this call created the submission."""
     ensure_may_change_unit(user, district.pk)
     _ensure_open(user, district_id=district.pk, period=period)
+    # "Start" pressed many times at once: the others wait, then answer the one created first.
+    serialise(Submission._meta.label, district.pk, period.pk)
     existing = (
         Submission.objects.filter(district=district, period=period, status__in=Submission.OPEN)
         .order_by("-revision")
@@ -162,7 +169,7 @@ def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
     )
     if existing is not None:
         computed_refresh(submission=existing)
-        return existing
+        return existing, False
     if Submission.objects.filter(district=district, period=period).exists():
         raise ConflictError(
             _("The values of this period are approved. Start a revision to correct them.")
@@ -175,7 +182,7 @@ def submission_open(*, user, district, period: ReportingPeriod) -> Submission:
         for indicator in Indicator.objects.filter(area__group__framework=framework)
     )
     computed_refresh(submission=submission)
-    return submission
+    return submission, True
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Shared form plumbing: Bootstrap rendering and service errors shown next to their fields."""
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -7,6 +9,9 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import NEW, create_once, sent_before
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -69,18 +74,68 @@ class PortalForm(forms.Form):
             self.add_error(target, errors)
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record the form was opened on, 0 (``workflow.NEW``) when none existed
+    yet: a save made on a stale form is refused (``learningcity.workflow.check_version``)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", NEW)
+        super().__init__(**kwargs)
+
+
+class CreateOnceForm(PortalForm):
+    """A form that creates a record: sent twice (a double click, a browser resending it), it
+    creates one.
+
+    It carries a one-time token, fresh each time the empty form is shown; ``run_service``
+    records it with what the service created (``learningcity.workflow.create_once``), and a
+    second request with it gets that record and ``sent_before`` True, for the view to say so.
+    """
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    sent_before = False
+
+
 def run_service(form: PortalForm, service, **extra) -> object | None:
     """Call ``service`` with the form's cleaned data; on a ValidationError, show it on the form.
 
-    Returns the service's result, or None when the form or the service refused the input.
+    Returns the service's result, or None when the form or the service refused the input. A
+    ``CreateOnceForm`` calls the service once per token.
     """
+    if isinstance(form, CreateOnceForm) and "form_token" in form.fields and form.is_bound:
+        earlier = sent_before(user=extra.get("user"), token=form["form_token"].data)
+        if earlier is not None:
+            form.sent_before = True
+            return earlier
     if not form.is_valid():
         return None
+    data = dict(form.cleaned_data)
+    token = data.pop("form_token", None)
     try:
-        return service(**form.cleaned_data, **extra)
+        if not isinstance(form, CreateOnceForm):
+            return service(**data, **extra)
+        created, fresh = create_once(
+            user=extra.get("user"), token=token, create=lambda: service(**data, **extra)
+        )
+        form.sent_before = not fresh
+        return created
     except ValidationError as error:
         form.apply_service_error(error)
         return None
+
+
+def saved_message(request, form: PortalForm, text) -> None:
+    """The success message of a form's save; a form sent again says that it was saved once."""
+    if getattr(form, "sent_before", False):
+        messages.info(
+            request,
+            _("This form had already been sent: it was saved once, and here is the result."),
+        )
+    else:
+        messages.success(request, text)
 
 
 def run_step(request, step, success: str) -> bool:

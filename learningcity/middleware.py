@@ -1,15 +1,20 @@
+import logging
 import re
 import time
 import uuid
 
 from django.conf import settings
 from django.contrib import auth, messages
+from django.db import IntegrityError
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import logs
+
+logger = logging.getLogger(__name__)
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
@@ -111,3 +116,29 @@ def session_idle_timeout(get_response):
         return get_response(request)
 
     return middleware
+
+
+class IntegrityConflictMiddleware:
+    """Answer a page whose write collided with another one at the database (two people creating
+    the same record at the same moment) with a clear 409 page instead of a server error.
+
+    Services check the rules first and serialise the writers they know race; this catches what
+    only the database's constraints saw. The API has its own answer (learningcity.api.exceptions).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        logger.warning("Write conflict on %s: %s", request.path, exception)
+        return render(
+            request,
+            "conflict.html",
+            {"back": request.get_full_path()},
+            status=409,
+        )

@@ -238,3 +238,38 @@ class ImportPreview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SentForm(models.Model):
+    """A create form that has done its work: its one-time token and what it created.
+
+    Each create form carries a fresh token (``learningcity.forms.CreateOnceForm``); the first
+    request with it records it here in the transaction that creates the record, so a form sent
+    twice (a double click, a browser resending) creates one record and the second request is
+    answered with it (``learningcity.workflow.create_once``).
+    """
+
+    token = models.UUIDField(primary_key=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, editable=False
+    )
+    object_id = models.PositiveBigIntegerField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+    @property
+    def created(self) -> models.Model | None:
+        """What the form created, or None if it has since been removed."""
+        if self.content_type_id is None:
+            return None
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first() if model else None

@@ -1,5 +1,6 @@
 """Celery tasks of the portal itself; the beat schedule is in settings (CELERY_BEAT_SCHEDULE)."""
 
+import datetime
 from importlib import import_module
 
 from celery import shared_task
@@ -29,3 +30,20 @@ def purge_expired_sessions() -> int:
 def purge_import_previews() -> int:
     """Delete import previews never confirmed, and their uploaded files, after a day."""
     return import_previews_purge()
+
+
+SENT_FORMS_KEPT_DAYS = 7
+
+
+@shared_task
+def purge_sent_forms() -> int:
+    """Forget the tokens of create forms sent more than a week ago; returns how many.
+
+    A form sent again (a double click, a browser resending it) comes within seconds or hours;
+    after a week its token only takes room.
+    """
+    from learningcity.models import SentForm
+
+    cutoff = timezone.now() - datetime.timedelta(days=SENT_FORMS_KEPT_DAYS)
+    deleted, _ = SentForm.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted

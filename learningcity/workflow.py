@@ -1,9 +1,25 @@
-"""Workflow state machines: a table of allowed transitions per model, enforced in services."""
+"""Workflow state machines: a table of allowed transitions per model, enforced in services.
 
-from django.core.exceptions import ValidationError
-from django.db import migrations, models
+Also the two guards every write path shares: the version a form or an API client read
+(``check_version``, which covers the first save of a record too), and the one-time token of a
+create form (``create_once``).
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, migrations, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=models.Model)
+
+NEW = 0
+"""The version a form or an API client carries when it read no record: none existed yet."""
 
 
 class ConflictError(ValidationError):
@@ -41,15 +57,99 @@ def transition(obj: models.Model, *, action: str, table: dict[tuple[str, str], s
     return target
 
 
-def check_version(obj: models.Model, expected_version: int | None) -> None:
-    """Refuse a save made from a form that was loaded before someone else's save."""
-    if expected_version is not None and obj.version != expected_version:
+def check_version(obj: models.Model | None, expected_version: int | None) -> None:
+    """Refuse a save made from a form that was loaded before someone else's save.
+
+    ``obj`` is the record as it is now, locked (None: there is none yet); ``expected_version``
+    the version the user read: ``NEW`` (0) when the form was opened while no record existed, so
+    a first save finding that someone else has meanwhile created the record is refused too
+    instead of replacing it. None means the caller works without a form (an import, a
+    command): nothing to compare. Pages and the API always send a version.
+    """
+    if expected_version is None:
+        return
+    current = NEW if obj is None else obj.version
+    if current == expected_version:
+        return
+    if expected_version == NEW:
         raise ConflictError(
             _(
-                "Someone else changed this record after you opened it. Reload the page, then "
-                "make your changes again."
+                "Someone else created this record while you were writing yours, so nothing was "
+                "saved: yours would have replaced theirs. Reload the page to see theirs, then "
+                "make your changes on it."
             )
         )
+    raise ConflictError(
+        _(
+            "Someone else changed this record after you opened it. Reload the page, then "
+            "make your changes again."
+        )
+    )
+
+
+def serialise(*key: object) -> None:
+    """Make the transactions writing the slot ``key`` wait for each other until they end.
+
+    For a record created on first save (a district's review of a period): ``serialise(
+    "districts.InterimReview", district.pk, period.pk)`` before reading it makes a second
+    writer wait until the first has committed and then see its record, instead of both seeing
+    none and the second failing on the unique constraint. A PostgreSQL advisory lock held
+    until the transaction ends; SQLite already runs one writer at a time.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("serialise() needs a transaction.")
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def sent_before(*, user, token: object) -> models.Model | None:
+    """What the create form with ``token`` (as sent: any text) created for ``user`` earlier,
+    if it has been sent before; checked before the form, whose rules may now refuse a copy (the
+    ward that had no centre has one now)."""
+    from learningcity.models import SentForm
+
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    sent = SentForm.objects.filter(token=token, user=user).first()
+    return sent.created if sent else None
+
+
+def create_once(*, user, token: uuid.UUID | None, create: Callable[[], M]) -> tuple[M, bool]:
+    """Run ``create`` once per form token; returns ``(record, created)``.
+
+    The second request with a token (the form sent twice) waits for the first one to finish,
+    then gets the record it created and ``created`` False, without creating anything. If the
+    first one failed, nothing was recorded and the second one runs ``create`` itself. Without a
+    token (a client that sends none) ``create`` simply runs.
+    """
+    from learningcity.models import SentForm
+
+    if token is None:
+        return create(), True
+    with transaction.atomic():
+        # The insert of a token another request is inserting waits for that request's end.
+        sent, fresh = SentForm.objects.get_or_create(token=token, defaults={"user": user})
+        if not fresh:
+            if sent.user_id != user.pk:
+                raise PermissionDenied(_("You do not have permission to do this."))
+            earlier = sent.created
+            if earlier is None:
+                raise ConflictError(
+                    _("This form was already sent, and what it created has since been removed.")
+                )
+            return earlier, False
+        obj = create()
+        sent.content_type = ContentType.objects.get_for_model(obj)
+        sent.object_id = obj.pk
+        sent.save(update_fields=["content_type", "object_id"])
+        return obj, True
 
 
 def backfill_first_submission(app_label: str, model_name: str):

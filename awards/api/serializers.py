@@ -18,7 +18,7 @@ from awards.models import (
 )
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
-from learningcity.api.serializers import DownloadField, InputSerializer
+from learningcity.api.serializers import DownloadField, InputSerializer, VersionField
 
 
 class NulSafeSlugMixin:
@@ -263,11 +263,7 @@ class DossierUpdateInputSerializer(InputSerializer):
     ward = WardCodeField(required=False, allow_null=True)
     field = CodeField(slug_field="code", queryset=FieldOfActivity.objects.filter(is_active=True))
     proposed_form = CodeField(slug_field="code", queryset=CommendationForm.objects.all())
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
 
     class Meta:
         model = Dossier

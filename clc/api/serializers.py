@@ -12,7 +12,7 @@ from clc.models import ActivityReport, Centre, Evaluation, EvaluationScore, Repo
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
 from learningcity.api.pagination import PageLinksSerializer
-from learningcity.api.serializers import CodeRelatedField, InputSerializer
+from learningcity.api.serializers import CodeRelatedField, InputSerializer, VersionField
 
 VERSION_HELP = "The version the client last read; a stale one is refused with 409."
 
@@ -88,7 +88,7 @@ class CentreSerializer(serializers.ModelSerializer):
 
 
 class CentreUpdateInputSerializer(InputSerializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionField()
 
     class Meta:
         model = Centre
@@ -197,7 +197,7 @@ class ActivityReportUpdateInputSerializer(InputSerializer):
         help_text="Classes and sessions by topic; replaces the list (topics left out: none "
         "held). Leave out to keep the list as it is.",
     )
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionField()
 
     class Meta:
         model = ActivityReport
@@ -234,6 +234,7 @@ class ActivityReportUpdateInputSerializer(InputSerializer):
 
 class ActivityReportInputSerializer(ActivityReportUpdateInputSerializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=Centre.objects.all())
+    version = VersionField(creating=True)
 
     class Meta(ActivityReportUpdateInputSerializer.Meta):
         fields = ["centre", "year", *ActivityReportUpdateInputSerializer.Meta.fields]
@@ -289,7 +290,7 @@ class EvaluationUpdateInputSerializer(InputSerializer):
         help_text="Points per criterion code, for every active criterion "
         '(e.g. {"TC1": 18, "TC2": 25, ...}).',
     )
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = VersionField()
 
     class Meta:
         model = Evaluation
@@ -298,6 +299,7 @@ class EvaluationUpdateInputSerializer(InputSerializer):
 
 class EvaluationInputSerializer(EvaluationUpdateInputSerializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=Centre.objects.all())
+    version = VersionField(creating=True)
 
     class Meta(EvaluationUpdateInputSerializer.Meta):
         fields = ["centre", "year", *EvaluationUpdateInputSerializer.Meta.fields]

@@ -104,8 +104,9 @@ class CentreViewSet(ScopedServiceViewSet):
         summary="Write a centre's report of a year",
         description=(
             "Creates the report as a draft (201), or edits the centre's report of that year "
-            "(200) while it is a draft or has been returned; pass `version` to refuse a stale "
-            "edit. Women, older people and people with disabilities cannot exceed the total."
+            "(200) while it is a draft or has been returned, given the `version` read; without "
+            "a version (or 0: none read) a report already there is not overwritten (409). "
+            "Women, older people and people with disabilities cannot exceed the total."
         ),
         request=ActivityReportInputSerializer,
         responses=responses(
@@ -194,8 +195,9 @@ class ActivityReportViewSet(ScopedServiceViewSet):
         summary="Evaluate a centre for a year",
         description=(
             "Creates the evaluation (201) or replaces the centre's evaluation of that year "
-            "(200). The total and the rating are computed from `points` and the rating scale. "
-            "The district office of the centre only."
+            "(200) given the `version` read; without a version (or 0: none read) an evaluation "
+            "already there is not overwritten (409). The total and the rating are computed from "
+            "`points` and the rating scale. The district office of the centre only."
         ),
         request=EvaluationInputSerializer,
         responses=responses({201: EvaluationSerializer, 200: EvaluationSerializer}, 400, 403, 409),

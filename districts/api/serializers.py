@@ -18,6 +18,7 @@ from learningcity.api.serializers import (
     DownloadField,
     InputSerializer,
     PeriodCodeField,
+    VersionField,
 )
 from learningcity.models import ReportingPeriod
 
@@ -125,11 +126,7 @@ class CommitteeEstablishInputSerializer(InputSerializer):
 
 
 class CommitteeUpdateInputSerializer(InputSerializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
 
     class Meta:
         model = SteeringCommittee
@@ -210,6 +207,7 @@ class KeyTaskProgressSerializer(serializers.ModelSerializer):
             "account",
             "evidence",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -219,11 +217,13 @@ class KeyTaskProgressInputSerializer(InputSerializer):
     period = PeriodCodeField()
     key_task = serializers.SlugRelatedField(slug_field="code", queryset=KeyTask.objects.all())
     status = serializers.ChoiceField(TaskStatus.choices, required=False)
+    version = VersionField(creating=True)
 
     class Meta:
         model = KeyTaskProgress
-        fields = ["district", "period", "key_task", "status", "account", "evidence"]
-        # One row per district, task and period: posting again updates it (see progress_save).
+        fields = ["district", "period", "key_task", "status", "account", "evidence", "version"]
+        # One row per district, task and period: posting again with the version read updates it
+        # (see progress_save).
         validators = []
 
 
@@ -254,11 +254,7 @@ class InterimReviewSerializer(serializers.ModelSerializer):
 
 
 class InterimReviewUpdateInputSerializer(InputSerializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
 
     class Meta:
         model = InterimReview
@@ -268,6 +264,7 @@ class InterimReviewUpdateInputSerializer(InputSerializer):
 class InterimReviewInputSerializer(InterimReviewUpdateInputSerializer):
     district = DistrictCodeField()
     period = PeriodCodeField()
+    version = VersionField(creating=True)
 
     class Meta(InterimReviewUpdateInputSerializer.Meta):
         fields = ["district", "period", *InterimReviewUpdateInputSerializer.Meta.fields]

@@ -199,12 +199,14 @@ class KeyTaskViewSet(ScopedReadOnlyViewSet):
         summary="Record a district's progress on a key task in a period",
         description=(
             "Creates the record (201) or updates the one already kept for the same district, "
-            "period and key task (200). Fields left out keep their value; so does the evidence "
-            "file when none is sent. Send multipart/form-data to attach evidence."
+            "period and key task (200) when `version` is the one read; without a version (or "
+            "0: none read) a record already kept is not overwritten (409). Fields left out keep "
+            "their value; so does the evidence file when none is sent. Send "
+            "multipart/form-data to attach evidence."
         ),
         request=KeyTaskProgressInputSerializer,
         responses=responses(
-            {201: KeyTaskProgressSerializer, 200: KeyTaskProgressSerializer}, 400, 403
+            {201: KeyTaskProgressSerializer, 200: KeyTaskProgressSerializer}, 400, 403, 409
         ),
     ),
 )
@@ -230,8 +232,8 @@ class KeyTaskProgressViewSet(ScopedServiceViewSet):
         summary="Write a district's interim review of a period",
         description=(
             "Creates the review as a draft (201), or edits the district's review of that period "
-            "(200) while it is a draft or has been returned; pass `version` to refuse a stale "
-            "edit."
+            "(200) while it is a draft or has been returned, given the `version` read; without "
+            "a version (or 0: none read) a review already there is not overwritten (409)."
         ),
         request=InterimReviewInputSerializer,
         responses=responses(

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
-from learningcity.api.serializers import DownloadField, PeriodCodeField
+from learningcity.api.serializers import DownloadField, PeriodCodeField, VersionField
 from learningcity.models import ReportingPeriod
 
 from ..choices import Aggregation, Direction, Status, SubmissionStatus, Unit
@@ -218,11 +218,7 @@ class ValueEntryInputSerializer(serializers.Serializer):
 
 
 class ValuesSaveInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The version the client last read; a stale one is refused with 409.",
-    )
+    version = VersionField()
     values = ValueEntryInputSerializer(many=True)
 
     def validate_values(self, entries: list[dict]) -> list[dict]:

@@ -195,11 +195,8 @@ class SubmissionViewSet(ScopedServiceViewSet):
 
     def create(self, request):
         data = self.validated(SubmissionOpenInputSerializer)
-        existed = Submission.objects.filter(
-            district=data["district"], period=data["period"], status__in=Submission.OPEN
-        ).exists()
-        submission = services.submission_open(user=request.user, **data)
-        return self.answer(submission, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        submission, created = services.submission_get_or_open(user=request.user, **data)
+        return self.answer(submission, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Save values of a draft or returned submission",

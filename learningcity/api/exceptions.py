@@ -1,13 +1,35 @@
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 from learningcity.workflow import ConflictError
 
+logger = logging.getLogger(__name__)
+
 
 def portal_exception_handler(exc, context):
-    """Services raise Django's errors; the API answers them as 400, or 409 for a conflict."""
+    """Services raise Django's errors; the API answers them as 400, or 409 for a conflict.
+
+    A write that collided with another one at the database (two clients creating the same
+    record at the same moment: a unique constraint) is a conflict too: 409, never a 500.
+    """
+    if isinstance(exc, IntegrityError):
+        logger.warning("Write conflict on %s: %s", context["request"].path, exc)
+        set_rollback()
+        return Response(
+            {
+                "detail": _(
+                    "Someone else saved the same record at the same moment, so nothing was "
+                    "saved. Read it again, then send your change again if it is still needed."
+                )
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, ValidationError):
         # Field errors as DRF writes them; anything else as DRF's {"detail": "..."}.
         body = (

@@ -6,6 +6,34 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from learningcity.models import ReportingPeriod
+from learningcity.workflow import NEW
+
+
+class VersionField(serializers.IntegerField):
+    """The version of the record the client last read, so that a stale write is refused (409).
+
+    On an update it is required, a PATCH included (``ScopedServiceViewSet.validated``): a
+    change made without saying what it was made on could silently overwrite someone else's.
+    On a create-or-edit (``creating=True``) it may be left out, which means 0: the client read
+    no record, and one created meanwhile by someone else is refused as stale.
+    """
+
+    REQUIRED_HELP = (
+        "Required, also on PATCH: the version the client last read. A stale one is refused "
+        "with 409."
+    )
+
+    def __init__(self, *, creating: bool = False, **kwargs):
+        if creating:
+            kwargs.update(required=False, default=NEW, min_value=NEW)
+            kwargs.setdefault(
+                "help_text",
+                "The version the client last read; 0 or left out: it read none. A stale one "
+                "(someone else created or changed the record meanwhile) is refused with 409.",
+            )
+        else:
+            kwargs.update(required=True, min_value=1, help_text=self.REQUIRED_HELP)
+        super().__init__(**kwargs)
 
 
 class CodeRelatedField(serializers.SlugRelatedField):

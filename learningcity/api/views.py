@@ -1,12 +1,12 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from learningcity.permissions import Action, restrict
 
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, VersionField
 
 
 class ScopedViewSetMixin:
@@ -38,7 +38,10 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such row within the user's scope."),
     409: OpenApiResponse(
         ErrorSerializer,
-        description="The row changed since it was read (stale version) or is in the wrong state.",
+        description=(
+            "The row changed since it was read (stale version), is in the wrong state, or was "
+            "saved by another request at the same moment."
+        ),
     ),
 }
 
@@ -60,7 +63,16 @@ class ScopedServiceViewSet(
             data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        data = dict(serializer.validated_data)
+        # DRF's partial validation skips required fields; a version stays required on PATCH.
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in serializer.fields.items()
+            if isinstance(field, VersionField) and field.required and name not in data
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return data
 
     def answer(self, obj, status_code: int = status.HTTP_200_OK) -> Response:
         """``obj`` after a service call, re-read with the list's joins and prefetches."""

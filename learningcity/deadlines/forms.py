@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.selectors import portal_district_list
-from learningcity.forms import DateInput, PortalForm
+from learningcity.forms import DateInput, PortalForm, VersionField
 
 from .choices import ObligationKind
 
@@ -49,7 +49,7 @@ class ObligationForm(PortalForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class ExceptionForm(PortalForm):

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a session left unused for SESSION_IDLE_TIMEOUT (after messages: it leaves one).
     "learningcity.middleware.session_idle_timeout",
+    # A write that collided with another at the database answers a 409 page, not a 500.
+    "learningcity.middleware.IntegrityConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -340,6 +342,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learningcity.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The one-time tokens of create forms (learningcity.models.SentForm), after a week.
+    "purge-sent-forms": {
+        "task": "learningcity.tasks.purge_sent_forms",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Periodic reports of the city, at 06:00 (CELERY_TIMEZONE) on the first day after their span:
     # each entry requests the report of the period that has just ended (see README.md).
     "reports-monthly": {
@@ -416,6 +423,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Uploads appear as binary in multipart request bodies, not as URLs.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # A version is required in PATCH bodies too (learningcity.api.serializers.VersionField).
+        "learningcity.api.schema.versions_required_on_patch",
+    ],
     # Several resources have a "status" field with different choices: name each enum.
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "districts.choices.TaskStatus",

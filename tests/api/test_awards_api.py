@@ -105,7 +105,9 @@ def test_a_district_creates_attaches_and_submits(client_for, officer_1, district
     assert stale.status_code == 409
     submitted = ok(client.post(f"{url}/submit/", {"expected_status": "draft"}, format="json"))
     assert submitted["status"] == "submitted"
-    assert client.patch(f"{url}/", {"summary": "x"}, format="json").status_code == 409
+    assert client.patch(f"{url}/", {"summary": "x"}, format="json").status_code == 400
+    locked = {"summary": "x", "version": submitted["version"]}
+    assert client.patch(f"{url}/", locked, format="json").status_code == 409
 
 
 def test_the_department_moves_a_dossier_to_a_decision(

@@ -159,11 +159,16 @@ def test_report_workflow_through_the_api(client_for, centre, officer_1):
     report_id = created.json()["id"]
     assert created.json()["status"] == "draft" and len(created.json()["topics"]) == 2
     assert created.json()["funding_total"] == 12_000_000
-    assert client.post(f"{API}/clc-reports/", body, format="json").status_code == 200
+    # Posting again edits it given the version read; without one it would overwrite: 409.
+    assert client.post(f"{API}/clc-reports/", body, format="json").status_code == 409
+    again = client.post(f"{API}/clc-reports/", {**body, "version": 1}, format="json")
+    assert again.status_code == 200 and again.json()["version"] == 2
     assert client.post(f"{API}/clc-reports/{report_id}/accept/").status_code == 409
     submitted = client.post(f"{API}/clc-reports/{report_id}/submit/")
     assert submitted.json()["status"] == "submitted"
-    assert client.patch(f"{API}/clc-reports/{report_id}/", {"highlights": "x"}).status_code == 409
+    assert client.patch(f"{API}/clc-reports/{report_id}/", {"highlights": "x"}).status_code == 400
+    locked = {"highlights": "x", "version": submitted.json()["version"]}
+    assert client.patch(f"{API}/clc-reports/{report_id}/", locked).status_code == 409
     no_comment = client.post(f"{API}/clc-reports/{report_id}/return/", {}, format="json")
     assert no_comment.status_code == 400
     returned = client.post(

@@ -231,7 +231,10 @@ def test_full_flow_with_return_fix_approval_and_revision(
     ok(
         officer.patch(
             f"{revision_url}/values/",
-            {"values": [{"indicator": "BB4.1", "numerator": 6, "denominator": 12}]},
+            {
+                "version": revision["version"],
+                "values": [{"indicator": "BB4.1", "numerator": 6, "denominator": 12}],
+            },
             format="json",
         )
     )
@@ -266,8 +269,13 @@ def test_stale_or_locked_values_are_refused_with_409(
     stale = client.patch(url, body, format="json")
     assert stale.status_code == 409, stale.content
 
+    missing = client.patch(url, {"values": [{"indicator": "WB2.2", "value": 6}]}, format="json")
+    assert missing.status_code == 400 and list(missing.json()) == ["version"]
+
     fill(district_1, year_2025, user=admin_user, until=SubmissionStatus.SUBMITTED)
-    submitted = client.patch(url, {"values": [{"indicator": "WB2.2", "value": 6}]}, format="json")
+    submission.refresh_from_db()
+    body = {"version": submission.version, "values": [{"indicator": "WB2.2", "value": 6}]}
+    submitted = client.patch(url, body, format="json")
     assert submitted.status_code == 409, submitted.content
     assert client.post(f"{API}/submissions/{submission.pk}/submit/").status_code == 409
     assert Value.objects.get(submission=submission, indicator__code="WB2.2").value == 1
@@ -330,11 +338,12 @@ def test_a_wrong_value_is_reported_by_code_and_nothing_is_saved(
     response = client_for(officer_1).patch(
         f"{API}/submissions/{submission.pk}/values/",
         {
+            "version": submission.version,
             "values": [
                 {"indicator": "WB3.1", "value": 7},
                 {"indicator": "BB4.2", "numerator": 1, "denominator": 4},
                 {"indicator": code, **entry},
-            ]
+            ],
         },
         format="json",
     )
@@ -351,12 +360,17 @@ def test_values_request_shape_is_checked(client_for, officer_1, district_1, year
     client = client_for(officer_1)
     twice = client.patch(
         url,
-        {"values": [{"indicator": "WB2.2", "value": 1}, {"indicator": "WB2.2", "value": 2}]},
+        {
+            "version": 1,
+            "values": [{"indicator": "WB2.2", "value": 1}, {"indicator": "WB2.2", "value": 2}],
+        },
         format="json",
     )
     assert set(ok(twice, 400)) == {"values"}
-    assert set(ok(client.patch(url, {}, format="json"), 400)) == {"values"}
-    boolean = client.patch(url, {"values": [{"indicator": "WB2.2", "value": True}]}, format="json")
+    assert set(ok(client.patch(url, {}, format="json"), 400)) == {"values", "version"}
+    boolean = client.patch(
+        url, {"version": 1, "values": [{"indicator": "WB2.2", "value": True}]}, format="json"
+    )
     assert boolean.status_code == 400, boolean.content
 
 
@@ -365,7 +379,7 @@ def test_computed_values_sent_are_ignored(client_for, officer_1, district_1, yea
     body = ok(
         client_for(officer_1).patch(
             f"{API}/submissions/{submission.pk}/values/",
-            {"values": [{"indicator": "FC1.1", "value": 1}]},
+            {"version": submission.version, "values": [{"indicator": "FC1.1", "value": 1}]},
             format="json",
         )
     )

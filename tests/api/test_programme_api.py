@@ -462,8 +462,12 @@ def test_progress_upsert(client_for, officer_1, district_1, year_2025, key_tasks
     assert created.status_code == 201, created.content
     assert created.json()["status"] == "in_progress" and created.json()["period"] == "2025"
 
-    updated = client.post(f"{API}/key-task-progress/", {**body, "status": "done"})
+    # Posting again without the version read would overwrite what is there: refused.
+    stale = client.post(f"{API}/key-task-progress/", {**body, "status": "done"})
+    assert stale.status_code == 409, stale.content
+    updated = client.post(f"{API}/key-task-progress/", {**body, "status": "done", "version": 1})
     assert updated.status_code == 200, updated.content
+    assert updated.json()["version"] == 2
     assert updated.json()["id"] == created.json()["id"]
     assert updated.json()["status"] == "done"
     assert updated.json()["account"] == "Đã triển khai"  # left out: kept
@@ -609,8 +613,11 @@ def test_returned_review_is_edited_resubmitted_and_acknowledged(
     officer, department = client_for(officer_1), client_for(reviewer)
     url = f"{API}/interim-reviews/{draft.pk}/"
     officer.post(f"{url}submit/")
-    # While submitted, the district can no longer edit.
-    assert officer.patch(url, {"proposals": "X"}, format="json").status_code == 409
+    # While submitted, the district can no longer edit, even with the version it read.
+    submitted = officer.get(url).json()["version"]
+    assert officer.patch(url, {"proposals": "X"}, format="json").status_code == 400
+    stale = officer.patch(url, {"proposals": "X", "version": submitted}, format="json")
+    assert stale.status_code == 409
 
     returned = department.post(f"{url}return/", {"comment": "Bổ sung số liệu"})
     assert returned.status_code == 200, returned.content
@@ -628,8 +635,13 @@ def test_returned_review_is_edited_resubmitted_and_acknowledged(
     assert acknowledged.json()["achievements"] == "Đã bổ sung"
 
     # Acknowledged is final: no edit, no second acknowledgement, no return.
-    assert officer.patch(url, {"proposals": "X"}, format="json").status_code == 409
+    final = officer.get(url).json()["version"]
+    assert (
+        officer.patch(url, {"proposals": "X", "version": final}, format="json").status_code == 409
+    )
     assert officer.post(f"{API}/interim-reviews/", review_body()).status_code == 409
+    again = officer.post(f"{API}/interim-reviews/", {**review_body(), "version": final})
+    assert again.status_code == 409
     assert department.post(f"{url}acknowledge/").status_code == 409
     assert department.post(f"{url}return/", {"comment": "X"}).status_code == 409
     assert officer.post(f"{url}submit/").status_code == 409

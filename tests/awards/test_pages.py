@@ -680,3 +680,17 @@ def test_the_department_maintains_reference_data_in_the_admin(
     assert client.get("/admin/awards/dossier/add/").status_code == 403
     client.force_login(reviewer)
     assert client.get("/admin/awards/round/").status_code == 302
+
+
+def test_a_dossier_form_sent_twice_creates_one_dossier(client, officer_1, district_1, round_open):
+    english(client).force_login(officer_1)
+    page = html(client.get("/awards/new/"))
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    assert 'name="version"' not in page  # a new dossier has no version yet
+    body = {**form_data(round_open, district_1), "form_token": token}
+    first = client.post("/awards/new/", body)
+    second = client.post("/awards/new/", body, follow=True)
+    dossier = Dossier.objects.get()
+    assert first["Location"] == f"/awards/{dossier.pk}/"
+    assert second.redirect_chain[0][0] == f"/awards/{dossier.pk}/"
+    assert "This form had already been sent" in second.content.decode()

@@ -28,6 +28,7 @@ REPORT_FORM = {
     "sessions_literacy": "16",
     "classes_digital_skills": "4",
     "sessions_digital_skills": "32",
+    "version": "0",  # the form opened on no report
     **{
         f"{kind}_{topic}": "0"
         for kind in ("classes", "sessions")
@@ -120,6 +121,7 @@ def test_officer_registers_reports_and_evaluates(client, officer_1, district_1):
             "points_TC5": "17",
             "comments": "Hoạt động tốt.",
             "proposals": "Thêm lớp kỹ năng số.",
+            "version": "0",
         },
     )
     assert response.status_code == 302
@@ -257,3 +259,20 @@ def test_returned_report_shows_the_comment_and_is_editable(client, officer_1, di
     accepted = accepted_report(officer_1, register(officer_1, ward(district_1, 1)))
     response = client.get(f"/clc/{accepted.centre.pk}/reports/2025/")
     assert response.status_code == 302  # an accepted report is read, not edited
+
+
+def test_a_centre_form_sent_twice_registers_one_centre(client, officer_1, district_1):
+    client.force_login(officer_1)
+    tan_dinh = ward(district_1)
+    page = client.get("/clc/new/", {"ward": tan_dinh.code}).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    body = {
+        "ward": tan_dinh.pk,
+        "name": "TTHTCĐ Tân Định",
+        "rooms": "3",
+        "computers": "6",
+        "form_token": token,
+    }
+    first, second = client.post("/clc/new/", body), client.post("/clc/new/", body)
+    centre = Centre.objects.get(ward=tan_dinh)
+    assert first["Location"] == second["Location"] == f"/clc/{centre.pk}/"

@@ -97,6 +97,7 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
         },
     )
     form = {f"NV{n:02d}-status": "not_started" for n in range(1, 12)}
+    form.update({f"NV{n:02d}-version": 0 for n in range(1, 12)})
     form.update({"NV01-status": "done", "NV01-account": "Đã tuyên truyền"})
     assert client.post("/districts/760/progress/2025/", form).status_code == 302
     assert KeyTaskProgress.objects.filter(district__code="760", status="done").count() == 1
@@ -107,8 +108,10 @@ def test_officer_and_reviewer_complete_the_cycle(client, hcmc, officer_1, review
             "achievements": "Đã thành lập Ban chỉ đạo.",
             "difficulties": "Thiếu kinh phí.",
             "proposals": "Bổ sung kinh phí.",
+            "version": 0,  # the form opened on no review
         },
     )
+    assert response.status_code == 302
     review = InterimReview.objects.get(district__code="760")
     client.post(f"/districts/reviews/{review.pk}/submit/")
     review.refresh_from_db()

@@ -87,6 +87,7 @@ def report_form(**changes) -> dict:
         **{f"{kind}_{topic}": "0" for topic in LearningTopic.values for kind in KINDS},
         "classes_literacy": "2",
         "sessions_literacy": "10",
+        "version": "0",  # the form opened on no report
         **changes,
     }
     return {key: value for key, value in data.items() if value is not None}
@@ -96,6 +97,7 @@ def evaluation_form(**changes) -> dict:
     data = {
         "evaluated_on": datetime.date(LAST_YEAR, 12, 20).isoformat(),
         **{f"points_{code}": str(points) for code, points in POINTS_GOOD.items()},
+        "version": "0",  # the form opened on no evaluation
         **changes,
     }
     return {key: value for key, value in data.items() if value is not None}
@@ -523,12 +525,8 @@ def test_stale_report_edit_and_workflow_steps_are_refused(
     assert "This cannot be done now" in again.content.decode()
     assert state(draft) == kept
     api = api_as(officer_1)
-    assert (
-        api.patch(
-            f"/api/v1/clc-reports/{draft.pk}/", {"highlights": "x"}, format="json"
-        ).status_code
-        == 409
-    )
+    locked = {"highlights": "x", "version": draft.version}
+    assert api.patch(f"/api/v1/clc-reports/{draft.pk}/", locked, format="json").status_code == 409
     assert api.post(f"/api/v1/clc-reports/{draft.pk}/submit/", {}, format="json").status_code == 409
     # The Department reads reports but does not decide on them.
     client.force_login(reviewer)
@@ -714,7 +712,7 @@ def test_api_centre_create_refuses_malformed_bodies(
         {"topics": [{"topic": "law", "classes": 1}, {"topic": "law", "classes": 2}]},
         {"topics": [{"topic": "law", "classes": 10**12}]},
         {"highlights": "x" * 8001},
-        {"version": 0},
+        {"version": -1},
     ],
     ids=[
         "centre-missing",
@@ -736,7 +734,7 @@ def test_api_centre_create_refuses_malformed_bodies(
         "topic-twice",
         "classes-out-of-range",
         "highlights-too-long",
-        "version-zero",
+        "version-negative",
     ],
 )
 def test_api_report_refuses_malformed_bodies(officer_1, centre, draft, table_counts, changes):

@@ -135,6 +135,7 @@ def test_api_writes_refused_for_api_consumers_and_officers(
     for user in (api_consumer, officer_1):
         api = api_as(user)
         assert api.post(f"{API}/obligations/generate/", {"year": 2026}).status_code == 403
-        assert api.patch(f"{API}/obligations/{obligation.pk}/", {"note": "x"}).status_code == 403
+        body = {"note": "x", "version": obligation.version}
+        assert api.patch(f"{API}/obligations/{obligation.pk}/", body).status_code == 403
     assert_unchanged(before, table_counts())
     assert Obligation.objects.count() == 2

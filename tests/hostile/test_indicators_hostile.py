@@ -559,11 +559,12 @@ def test_api_stale_values_answer_409(officer_1, submission):
 
 def test_api_text_is_stored_clean(officer_1, submission):
     body = {
+        "version": submission.version,
         "values": [
             {"indicator": "WB2.2", "value": "12", "note": ZERO_WIDTH_NFD},
             {"indicator": "WB3.1", "value": 3, "note": SCRIPT},
             {"indicator": "BB6.1", "value": 4, "note": SQL},
-        ]
+        ],
     }
     response = api_as(officer_1).patch(
         f"/api/v1/submissions/{submission.pk}/values/", body, format="json"
@@ -801,7 +802,7 @@ def test_values_keep_their_precision(officer_1, submission):
     """A sanity check for the refusals above: a plain value is accepted and stored exactly."""
     response = api_as(officer_1).patch(
         f"/api/v1/submissions/{submission.pk}/values/",
-        {"values": [{"indicator": "BB5.2", "value": "99,5"}]},
+        {"version": submission.version, "values": [{"indicator": "BB5.2", "value": "99,5"}]},
         format="json",
     )
     assert response.status_code == 200

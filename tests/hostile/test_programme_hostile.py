@@ -174,6 +174,7 @@ def test_text_is_stored_clean_and_rendered_escaped(client, officer_1, reviewer, 
             "achievements": ZERO_WIDTH_NFD,
             "difficulties": SCRIPT,
             "proposals": SQL,
+            "version": 0,
         },
     )
     review = InterimReview.objects.get()

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from districts.selectors import portal_district_list
 from learningcity.api.pagination import PageLinksSerializer
-from learningcity.api.serializers import CodeRelatedField
+from learningcity.api.serializers import CodeRelatedField, VersionField
 
 from ..choices import ObligationKind, Timeliness
 from ..models import DeadlineException, Obligation
@@ -52,9 +52,7 @@ class ObligationUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=0, max_value=366
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a stale one is refused with 409."
-    )
+    version = VersionField()
 
 
 class GenerateSerializer(serializers.Serializer):
