@@ -316,6 +316,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "learningcity.api.metadata.PortalMetadata",
     "EXCEPTION_HANDLER": "learningcity.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
