@@ -340,6 +340,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Uploads appear as binary in multipart request bodies, not as URLs.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors DRF may answer to it (400, 401, 403, 404, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "learningcity.api.schema.document_error_responses",
+    ],
     # Several resources have a "status" field with different choices: name each enum.
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "districts.choices.TaskStatus",

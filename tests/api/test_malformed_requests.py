@@ -152,3 +152,27 @@ def test_a_topic_row_without_its_topic_is_refused(client_for, officer_1, draft_r
     draft_report.refresh_from_db()
     assert draft_report.highlights != "Changed"
     assert ReportTopic.objects.get(report=draft_report).topic == "literacy"
+
+
+def test_a_nul_character_in_a_filter_is_refused_in_json(client_for, admin_user):
+    answer = client_for(admin_user).get(f"{API}/award-dossiers/", {"q": "a\x00b"})
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json() == {"detail": "The request contains characters that are not allowed."}
+
+
+def test_the_read_only_consumer_is_refused_every_write(client_for, api_consumer):
+    """Before its input is read: the schemathesis run leaves the consumer's writes out."""
+    client = client_for(api_consumer)
+    paths = sorted({_with(route, "1") for route in _api_routes()})
+    answers = {
+        (method, path): getattr(client, method)(path, {"x": 1}, format="json")
+        for path in paths
+        for method in ("post", "put", "patch", "delete")
+    }
+    wrong = {
+        key: (answer.status_code, answer["Content-Type"])
+        for key, answer in answers.items()
+        if (answer.status_code, answer["Content-Type"]) != (403, "application/json")
+    }
+    assert not wrong

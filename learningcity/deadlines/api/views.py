@@ -110,7 +110,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=GenerateSerializer,
         responses={201: ObligationSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def generate(self, request):
         data = GenerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
