@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib import auth, messages
 from django.db import IntegrityError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -37,16 +37,18 @@ def reject_null_characters(get_response):
 
     PostgreSQL refuses NUL in text, so a filter value or a code in the path ("/indicators/
     districts/760/2025%00/") would otherwise surface as a server error deep inside whatever
-    query uses it. Form and API fields refuse them already.
+    query uses it. Form and API fields refuse them already. The API answers in JSON, as DRF
+    answers any refused request ({"detail": "..."}).
     """
 
     def middleware(request):
         if "\x00" in request.path_info or any(
             "\x00" in key or "\x00" in value for key, value in request.GET.items()
         ):
-            return HttpResponseBadRequest(
-                _("The request contains characters that are not allowed.")
-            )
+            message = _("The request contains characters that are not allowed.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return get_response(request)
 
     return middleware

@@ -14,4 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # i18n/setlang/ (the header's language switch) is in web_urls: it also saves the choice.
 ]
+handler404 = "learningcity.views.page_not_found"
+
 # Uploads are never served from MEDIA_URL: each app's download view checks who is asking.

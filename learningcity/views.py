@@ -15,10 +15,12 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from django_prometheus.exports import ExportToDjangoView
+from rest_framework.exceptions import NotFound
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_district_list
@@ -28,6 +30,14 @@ from .client_ip import known_client_ip
 from .models import User
 
 logger = logging.getLogger(__name__)
+
+
+def page_not_found(request, exception):
+    """A path that names nothing: under /api/ the answer DRF gives a missing row
+    ({"detail": ...} in JSON), elsewhere Django's 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 # Four cards a row: a city's districts fit one page, a country's 696 do not.

@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from learningcity.api.routers import PortalRouter
 
 from .views import (
     AwardStatsView,
@@ -10,7 +11,7 @@ from .views import (
     RoundViewSet,
 )
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("award-rounds", RoundViewSet, basename="award-round")
 router.register("commendation-forms", CommendationFormViewSet, basename="commendation-form")
 router.register("activity-fields", FieldOfActivityViewSet, basename="activity-field")

@@ -12,7 +12,12 @@ from clc.models import ActivityReport, Centre, Evaluation, EvaluationScore, Repo
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
 from districts.models import AdministrativeUnit
 from learningcity.api.pagination import PageLinksSerializer
-from learningcity.api.serializers import CodeRelatedField, InputSerializer, VersionField
+from learningcity.api.serializers import (
+    CodeRelatedField,
+    InputSerializer,
+    RowInputSerializer,
+    VersionField,
+)
 
 VERSION_HELP = "The version the client last read; a stale one is refused with 409."
 
@@ -184,7 +189,7 @@ class ActivityReportSerializer(serializers.ModelSerializer):
 MAX_COUNT = 10**9
 
 
-class ReportTopicInputSerializer(serializers.Serializer):
+class ReportTopicInputSerializer(RowInputSerializer):
     topic = serializers.ChoiceField(LearningTopic.choices)
     classes = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
     sessions = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)

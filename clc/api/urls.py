@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from learningcity.api.routers import PortalRouter
 
 from .views import (
     ActivityReportViewSet,
@@ -10,7 +11,7 @@ from .views import (
     RatingBandViewSet,
 )
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("clc-centres", CentreViewSet, basename="clc-centre")
 router.register("clc-reports", ActivityReportViewSet, basename="clc-report")
 router.register("clc-evaluations", EvaluationViewSet, basename="clc-evaluation")

@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from learningcity.api.routers import PortalRouter
 
 from .views import (
     CommitteeMemberViewSet,
@@ -13,7 +14,7 @@ from .views import (
     WardViewSet,
 )
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("districts", DistrictViewSet, basename="district")
 router.register("wards", WardViewSet, basename="ward")
 router.register("committees", CommitteeViewSet, basename="committee")

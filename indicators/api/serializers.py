@@ -5,7 +5,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.api.serializers import DistrictCodeField, UnitBriefSerializer
-from learningcity.api.serializers import DownloadField, PeriodCodeField, VersionField
+from learningcity.api.serializers import (
+    DownloadField,
+    PeriodCodeField,
+    RowInputSerializer,
+    VersionField,
+)
 from learningcity.models import ReportingPeriod
 
 from ..choices import Aggregation, Direction, Status, SubmissionStatus, Unit
@@ -205,7 +210,7 @@ class SubmissionOpenInputSerializer(serializers.Serializer):
     period = PeriodCodeField(help_text="Period code: 2025, 2025-H1, 2025-Q3, 2025-M07.")
 
 
-class ValueEntryInputSerializer(serializers.Serializer):
+class ValueEntryInputSerializer(RowInputSerializer):
     indicator = serializers.CharField(max_length=20, help_text="Indicator code, e.g. BB4.1.")
     value = RawNumberField(
         required=False, allow_null=True, help_text="The value; for a ratio, leave it out."

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from learningcity.api.routers import PortalRouter
 
 from .views import IndicatorStatusView, IndicatorViewSet, SubmissionViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("submissions", SubmissionViewSet, basename="submission")
 

@@ -61,7 +61,7 @@ class IndicatorViewSet(ScopedReadOnlyViewSet):
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"  # codes hold a dot: BB4.1
+    lookup_value_converter = "str"  # codes hold a dot: BB4.1
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads

@@ -90,6 +90,23 @@ class InputSerializer(serializers.ModelSerializer):
         raise NotImplementedError("Input serializers are not saved: call the service.")
 
 
+class RowInputSerializer(serializers.Serializer):
+    """One row of a list in a request body (``many=True`` inside an input serializer).
+
+    A list given in a PATCH replaces the whole list, so each of its rows is checked whole: DRF
+    would otherwise treat the row as partial too, leaving out its defaults and letting its
+    required fields go missing ({"topic": "other"} without its counts).
+    """
+
+    def to_internal_value(self, data):
+        if not getattr(self.root, "partial", False):
+            return super().to_internal_value(data)
+        row = type(self)(data=data, context=self.context)
+        if not row.is_valid():
+            raise serializers.ValidationError(row.errors)
+        return row.validated_data
+
+
 class ErrorSerializer(serializers.Serializer):
     """What a refused request answers: {"detail": "..."} (learningcity.api.exceptions)."""
 

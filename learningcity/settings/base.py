@@ -391,6 +391,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "learningcity.api.metadata.PortalMetadata",
     "EXCEPTION_HANDLER": "learningcity.api.exceptions.portal_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
@@ -423,9 +424,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Uploads appear as binary in multipart request bodies, not as URLs.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors DRF may answer to it (400, 401, 403, 404, 409, 429),
+    # and a version is required in PATCH bodies too (learningcity.api.serializers.VersionField).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        # A version is required in PATCH bodies too (learningcity.api.serializers.VersionField).
+        "learningcity.api.schema.document_error_responses",
         "learningcity.api.schema.versions_required_on_patch",
     ],
     # Several resources have a "status" field with different choices: name each enum.

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from learningcity.api.routers import PortalRouter
 
 from .views import ObligationViewSet, TimelinessView
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("obligations", ObligationViewSet, basename="obligation")
 
 urlpatterns = [

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -97,7 +96,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={200: ObligationSerializer, **ERRORS},
     )
     def partial_update(self, request, pk=None):
-        obligation = get_object_or_404(self.get_queryset(), pk=pk)
+        obligation = self.get_object()
         data = ObligationUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         obligation = services.obligation_update(
@@ -111,7 +110,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=GenerateSerializer,
         responses={201: ObligationSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def generate(self, request):
         data = GenerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,7 +130,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["get", "post"])
     def exceptions(self, request, pk=None):
-        obligation = get_object_or_404(self.get_queryset(), pk=pk)
+        obligation = self.get_object()
         if request.method == "POST":
             data = ExceptionGrantSerializer(data=request.data)
             data.is_valid(raise_exception=True)

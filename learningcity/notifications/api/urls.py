@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from learningcity.api.routers import PortalRouter
 
 from .views import NotificationViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

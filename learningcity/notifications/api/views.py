@@ -23,7 +23,6 @@ TAGS = ["Notifications"]
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
-    lookup_value_regex = r"\d+"
 
     queryset = Notification.objects.none()  # for the schema; requests use the caller's own
 

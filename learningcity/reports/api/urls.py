@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from learningcity.api.routers import PortalRouter
 
 from .views import ReportViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls
