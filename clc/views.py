@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +15,7 @@ from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step, saved_message
-from learningcity.import_previews import (
-    PreviewUnavailable,
-    import_preview_confirm,
-    import_preview_store,
-)
+from learningcity.import_previews import import_confirm_request, preview_token
 from learningcity.permissions import (
     Action,
     may_change_unit,
@@ -252,8 +247,6 @@ def centre_status(request, pk: int):
 
 # --- import and export ---------------------------------------------------------------------------
 
-IMPORT_SALT = "clc.centre-import"
-IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
 IMPORT_KIND = "clc.centres"
 IMPORT_PREVIEW_ROWS = 200  # a city's file has thousands of rows; the errors are all listed
 
@@ -270,25 +263,17 @@ def centre_import(request, code: str | None = None):
     registry = reverse("clc:registry") + (f"?district={code}" if code else "")
     context = {"district": district, "preview_limit": IMPORT_PREVIEW_ROWS}
     if request.method == "POST" and "token" in request.POST:
-        try:
-            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        except signing.BadSignature:
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect(again)
-        if data["district"] != district_pk or data["user"] != request.user.pk:
-            raise PermissionDenied(_("You do not have permission to do this."))
-        try:
-            outcome = import_preview_confirm(
-                preview_id=data.get("preview"),
-                user=request.user,
-                kind=IMPORT_KIND,
-                run=lambda upload: imports.centres_import(
-                    user=request.user, district=district, upload=upload, dry_run=False
-                ),
-            )
-        except PreviewUnavailable as exc:
-            messages.error(request, exc.message)
-            return redirect(again)
+        outcome = import_confirm_request(
+            request,
+            kind=IMPORT_KIND,
+            scope={"district": district_pk},
+            run=lambda upload: imports.centres_import(
+                user=request.user, district=district, upload=upload, dry_run=False
+            ),
+            again=again,
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
         if outcome.is_valid:
             messages.success(
                 request,
@@ -307,10 +292,8 @@ def centre_import(request, code: str | None = None):
         )
         context["outcome"] = outcome
         if outcome.is_valid:
-            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
-            context["token"] = signing.dumps(
-                {"preview": preview.pk, "district": district_pk, "user": request.user.pk},
-                salt=IMPORT_SALT,
+            context["token"] = preview_token(
+                user=request.user, kind=IMPORT_KIND, upload=upload, scope={"district": district_pk}
             )
     context["form"] = form
     return render(request, "clc/centre_import.html", context)

@@ -2,11 +2,10 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,11 +16,7 @@ from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step, saved_message
-from learningcity.import_previews import (
-    PreviewUnavailable,
-    import_preview_confirm,
-    import_preview_store,
-)
+from learningcity.import_previews import import_confirm_request, preview_token
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import (
     Action,
@@ -288,8 +283,6 @@ def member_delete(request, pk: int):
 
 # --- member import and export --------------------------------------------------------------------
 
-IMPORT_SALT = "districts.member-import"
-IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
 IMPORT_KIND = "districts.members"
 
 
@@ -300,25 +293,17 @@ def member_import(request, pk: int):
     district = committee.district
     context = {"district": district, "committee": committee}
     if request.method == "POST" and "token" in request.POST:
-        try:
-            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        except signing.BadSignature:
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect("districts:member-import", pk=committee.pk)
-        if data["committee"] != committee.pk or data["user"] != request.user.pk:
-            raise PermissionDenied(_("You do not have permission to do this."))
-        try:
-            outcome = import_preview_confirm(
-                preview_id=data.get("preview"),
-                user=request.user,
-                kind=IMPORT_KIND,
-                run=lambda upload: imports.members_import(
-                    user=request.user, committee=committee, upload=upload, dry_run=False
-                ),
-            )
-        except PreviewUnavailable as exc:
-            messages.error(request, exc.message)
-            return redirect("districts:member-import", pk=committee.pk)
+        outcome = import_confirm_request(
+            request,
+            kind=IMPORT_KIND,
+            scope={"committee": committee.pk},
+            run=lambda upload: imports.members_import(
+                user=request.user, committee=committee, upload=upload, dry_run=False
+            ),
+            again=reverse("districts:member-import", args=[committee.pk]),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
         if outcome.written:
             messages.success(
                 request, _("%(count)s members were imported.") % {"count": outcome.written}
@@ -335,10 +320,11 @@ def member_import(request, pk: int):
         )
         context["outcome"] = outcome
         if not (outcome.errors or outcome.file_errors):
-            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
-            context["token"] = signing.dumps(
-                {"preview": preview.pk, "committee": committee.pk, "user": request.user.pk},
-                salt=IMPORT_SALT,
+            context["token"] = preview_token(
+                user=request.user,
+                kind=IMPORT_KIND,
+                upload=upload,
+                scope={"committee": committee.pk},
             )
     context["form"] = form
     return render(request, "districts/member_import.html", context)

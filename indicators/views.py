@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +23,7 @@ from districts.selectors import portal_district_list
 from learningcity.choices import Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
-from learningcity.import_previews import (
-    PreviewUnavailable,
-    import_preview_confirm,
-    import_preview_store,
-)
+from learningcity.import_previews import import_confirm_request, preview_token
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_change_unit, reach, restrict, restrict_units
 from learningcity.storage import download_view, serve_stored_file, stored_basename
@@ -513,8 +508,6 @@ def district_submission(request, code: str, period: str):
 
 # --- Excel template and import -------------------------------------------------------------------
 
-IMPORT_SALT = "indicators.values-import"
-IMPORT_MAX_AGE = 3600  # seconds between the preview and the confirmation
 IMPORT_KIND = "indicators.values"
 
 
@@ -566,25 +559,17 @@ def values_import(request, pk: int):
         )
         return redirect(back)
     if request.method == "POST" and "token" in request.POST:
-        try:
-            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        except signing.BadSignature:
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect("indicators:values-import", pk=submission.pk)
-        if data["submission"] != submission.pk or data["user"] != request.user.pk:
-            raise PermissionDenied(_("You do not have permission to do this."))
-        try:
-            outcome = import_preview_confirm(
-                preview_id=data.get("preview"),
-                user=request.user,
-                kind=IMPORT_KIND,
-                run=lambda upload: imports.values_import(
-                    user=request.user, submission=submission, upload=upload, dry_run=False
-                ),
-            )
-        except PreviewUnavailable as exc:
-            messages.error(request, exc.message)
-            return redirect("indicators:values-import", pk=submission.pk)
+        outcome = import_confirm_request(
+            request,
+            kind=IMPORT_KIND,
+            scope={"submission": submission.pk},
+            run=lambda upload: imports.values_import(
+                user=request.user, submission=submission, upload=upload, dry_run=False
+            ),
+            again=reverse("indicators:values-import", args=[submission.pk]),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
         if outcome.written:
             messages.success(
                 request, _("%(count)s values were imported.") % {"count": outcome.written}
@@ -601,10 +586,11 @@ def values_import(request, pk: int):
         )
         context.update(_preview(outcome, submission))
         if not (outcome.errors or outcome.file_errors):
-            preview = import_preview_store(user=request.user, kind=IMPORT_KIND, upload=upload)
-            context["token"] = signing.dumps(
-                {"preview": preview.pk, "submission": submission.pk, "user": request.user.pk},
-                salt=IMPORT_SALT,
+            context["token"] = preview_token(
+                user=request.user,
+                kind=IMPORT_KIND,
+                upload=upload,
+                scope={"submission": submission.pk},
             )
     context["form"] = form
     return render(request, "indicators/values_import.html", context)

@@ -13,15 +13,23 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportPreview, User
 
 logger = logging.getLogger(__name__)
 Outcome = TypeVar("Outcome")
+# Seconds between the preview and the confirmation: the signed token expires then.
+CONFIRM_MAX_AGE = 3600
 
 
 class PreviewUnavailable(Exception):
@@ -104,3 +112,35 @@ def import_previews_purge(*, now: datetime.datetime | None = None) -> int:
     if deleted:
         logger.info("Deleted %s import previews never confirmed.", deleted)
     return deleted
+
+
+# --- the pages' two steps ------------------------------------------------------------------------
+
+
+def preview_token(*, user: User, kind: str, upload, scope: dict) -> str:
+    """Keep the checked ``upload`` and sign what the confirm button sends back: the preview and
+    the ``scope`` (e.g. ``{"committee": 12}``) the import was previewed for."""
+    preview = import_preview_store(user=user, kind=kind, upload=upload)
+    return signing.dumps({**scope, "preview": preview.pk, "user": user.pk}, salt=kind)
+
+
+def import_confirm_request(
+    request, *, kind: str, scope: dict, run: Callable[..., Outcome], again: str
+) -> Outcome | HttpResponse:
+    """The confirmation of a previewed import, as a page answers it: what ``run(file)``
+    returned, or a redirect to ``again`` with a message when the token has expired or the
+    preview was already used. A token of another user or scope is refused."""
+    try:
+        data = signing.loads(request.POST["token"], salt=kind, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, gettext("The preview has expired. Upload the file again."))
+        return redirect(again)
+    if data.get("user") != request.user.pk or any(data.get(k) != v for k, v in scope.items()):
+        raise PermissionDenied(gettext("You do not have permission to do this."))
+    try:
+        return import_preview_confirm(
+            preview_id=data.get("preview"), user=request.user, kind=kind, run=run
+        )
+    except PreviewUnavailable as exc:
+        messages.error(request, exc.message)
+        return redirect(again)
