@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from districts.models import InterimReview
+from districts.models import AdministrativeUnit, InterimReview
+from learningcity.choices import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 from .conftest import log_in, log_out
 
@@ -84,3 +86,43 @@ def test_review_board_export_downloads_an_excel_file(page, demo):
     with page.expect_download() as download:
         page.click("text=Xuất Excel")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_two_officers_writing_the_first_review_at_once_lose_nothing(browser, page, demo):
+    """Both open the empty review form; the first save wins, the second is told so next to a
+    form that still holds what was typed, and the first officer's text is not overwritten."""
+    UserFactory(
+        username="quan3_b",
+        role=Role.DISTRICT_OFFICER,
+        unit=AdministrativeUnit.objects.get(level="district", code="770"),
+    )
+    other_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    other = other_context.new_page()
+    other.set_default_timeout(15_000)
+    other.base_url = page.base_url
+    try:
+        form_url = page.base_url + "/districts/770/?period=2025-Q3"
+        for officer, username, password in (
+            (page, "quan3", "HocTap@2024"),
+            (other, "quan3_b", DEFAULT_PASSWORD),
+        ):
+            log_in(officer, username, password)
+            officer.goto(form_url)
+            officer.click("text=Lập báo cáo sơ kết")
+            officer.fill("#id_held_on", "2025-09-20")
+            officer.fill("#id_difficulties", "Thiếu máy tính.")
+            officer.fill("#id_proposals", "Đề nghị hỗ trợ thiết bị.")
+
+        page.fill("#id_achievements", "Tổ chức 12 lớp kỹ năng số cho người dân.")
+        page.click("main button[type=submit]:has-text('Lưu')")
+        assert page.locator("button:has-text('Gửi Sở')").is_visible()
+
+        other.fill("#id_achievements", "Mở 3 lớp tiếng Anh cộng đồng.")
+        other.click("main button[type=submit]:has-text('Lưu')")
+        assert other.locator("text=Người khác đã tạo").first.is_visible()
+        assert other.input_value("#id_achievements") == "Mở 3 lớp tiếng Anh cộng đồng."
+    finally:
+        other_context.close()
+
+    review = InterimReview.objects.get(district__code="770", period__code="2025-Q3")
+    assert review.achievements == "Tổ chức 12 lớp kỹ năng số cho người dân."
