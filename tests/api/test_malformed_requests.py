@@ -130,12 +130,17 @@ def draft_report(officer_1, district_1):
 def test_a_topic_given_without_its_counts_has_none(client_for, officer_1, draft_report):
     client = client_for(officer_1)
     url = f"{API}/clc-reports/{draft_report.pk}/"
-    answer = client.patch(url, {"topics": [{"topic": "other", "classes": 2}]}, format="json")
+    answer = client.patch(
+        url,
+        {"topics": [{"topic": "other", "classes": 2}], "version": draft_report.version},
+        format="json",
+    )
     assert answer.status_code == 200, answer.content
     topics = [(t["topic"], t["classes"], t["sessions"]) for t in answer.json()["topics"]]
     assert topics == [("other", 2, 0)]
     # Neither classes nor sessions: the topic was not held, and has no row.
-    answer = client.patch(url, {"topics": [{"topic": "other"}]}, format="json")
+    version = answer.json()["version"]
+    answer = client.patch(url, {"topics": [{"topic": "other"}], "version": version}, format="json")
     assert answer.status_code == 200, answer.content
     assert answer.json()["topics"] == []
     assert not ReportTopic.objects.filter(report=draft_report).exists()
@@ -144,7 +149,7 @@ def test_a_topic_given_without_its_counts_has_none(client_for, officer_1, draft_
 def test_a_topic_row_without_its_topic_is_refused(client_for, officer_1, draft_report):
     answer = client_for(officer_1).patch(
         f"{API}/clc-reports/{draft_report.pk}/",
-        {"topics": [{"classes": 3}], "highlights": "Changed"},
+        {"topics": [{"classes": 3}], "highlights": "Changed", "version": draft_report.version},
         format="json",
     )
     assert answer.status_code == 400, answer.content
