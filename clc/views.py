@@ -523,6 +523,9 @@ def rollup_city(request):
             "rows": rows,
             "page_obj": page,
             "chart_by_province": not settings.PORTAL_PROVINCE_CODE,
+            # One bar per district: an officer's one district needs a short chart, the city's 22
+            # the full height.
+            "district_chart_rem": min(34, 8 + 1.2 * len(rollup.districts)),
             "city_ratings": [rollup.total.ratings[band.code] for band in rollup.bands],
             "deadline": deadline,
         },
