@@ -10,9 +10,11 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import logs
+from .workflow import COLLISION_MESSAGE, is_write_collision
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +115,11 @@ def session_idle_timeout(get_response):
             ):
                 auth.logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
-            elif now - last_seen >= settings.SESSION_ACTIVITY_UPDATE.total_seconds():
+            elif (
+                now - last_seen >= settings.SESSION_ACTIVITY_UPDATE.total_seconds()
+                # A page polling by itself (htmx: a report's progress) is not the user at work.
+                and request.headers.get("HX-Request") != "true"
+            ):
                 session[LAST_SEEN] = now
         return get_response(request)
 
@@ -135,12 +141,20 @@ class IntegrityConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, IntegrityError):
+        if not (isinstance(exception, IntegrityError) and is_write_collision(exception)):
             return None
         logger.warning("Write conflict on %s: %s", request.path, exception)
+        if request.path_info.startswith("/api/"):
+            # A constraint checked at the commit fails after DRF has answered: say it in JSON.
+            return JsonResponse({"detail": str(COLLISION_MESSAGE)}, status=409)
+        referer = request.headers.get("Referer", "")
+        same_site = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
         return render(
             request,
             "conflict.html",
-            {"back": request.get_full_path()},
+            # The page the form was on; the URL posted to may take POST only.
+            {"back": referer if referer and same_site else "/"},
             status=409,
         )

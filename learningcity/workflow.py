@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, migrations, models, transaction
+from django.db import IntegrityError, connection, migrations, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,25 @@ def transition(obj: models.Model, *, action: str, table: dict[tuple[str, str], s
         # deadline does not make an on-time submission late.
         obj.first_submitted_at = obj.status_changed_at
     return target
+
+
+# SQLSTATE of a unique and of an exclusion constraint's violation (PostgreSQL).
+COLLISION_SQLSTATES = {"23505", "23P01"}
+COLLISION_MESSAGE = _(
+    "Someone else saved the same record at the same moment, so nothing was saved. Read it "
+    "again, then send your change again if it is still needed."
+)
+
+
+def is_write_collision(error: IntegrityError) -> bool:
+    """Whether ``error`` is two writes of the same record meeting at a unique constraint (a
+    conflict to answer with 409), not a broken rule of our own (NOT NULL, a check, a foreign
+    key: a defect, to answer with a server error and be looked at)."""
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in COLLISION_SQLSTATES
+    return "UNIQUE constraint failed" in str(error)  # SQLite names no SQLSTATE
 
 
 def check_version(obj: models.Model | None, expected_version: int | None) -> None:

@@ -55,6 +55,17 @@ def test_a_session_in_use_stays_signed_in_past_the_timeout(client, admin_user, c
         assert client.get("/").status_code == 200
 
 
+def test_a_page_polling_by_itself_does_not_keep_an_idle_session_alive(client, admin_user, clock):
+    """A report page left open polls its progress every few seconds (htmx): that is not the
+    user at work, so the idle timeout still ends the session."""
+    client.force_login(admin_user)
+    assert client.get("/").status_code == 200
+    for _ in range(13):  # 65 minutes of polling, every 5 minutes
+        clock.shift(5 * MINUTE)
+        client.get("/", headers={"HX-Request": "true"})
+    assert client.get("/").status_code == 302
+
+
 def test_a_session_in_use_ends_at_the_absolute_cap(client, admin_user, clock):
     client.force_login(admin_user)
     step = settings.SESSION_IDLE_TIMEOUT / 2

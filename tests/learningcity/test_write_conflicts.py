@@ -6,13 +6,13 @@ import threading
 import uuid
 
 import pytest
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from districts.models import InterimReview
 from learningcity.models import ReportingPeriod, SentForm
 from learningcity.tasks import purge_sent_forms
-from learningcity.workflow import NEW, ConflictError, check_version
+from learningcity.workflow import NEW, ConflictError, check_version, is_write_collision
 from tests.concurrency import need_postgresql, wait_until_blocked
 from tests.districts.test_races import api_client, page_client, review_form
 from tests.reference_data import reseed
@@ -69,11 +69,28 @@ def test_an_integrity_race_on_a_page_answers_a_409_page(officer_1):
     client = page_client(officer_1)
     url = "/districts/760/review/2025/"
 
-    response = collide(officer_1, lambda: client.post(url, review_form(version=NEW)))
+    form_page = f"http://testserver{url}"
+    response = collide(
+        officer_1, lambda: client.post(url, review_form(version=NEW), HTTP_REFERER=form_page)
+    )
 
     assert response.status_code == 409
     html = response.content.decode()
-    assert COLLISION in html and f'href="{url}"' in html
+    # The way back is the page the form was on (the URL posted to may take POST only).
+    assert COLLISION in html and f'href="{form_page}"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_unique_constraint_is_a_collision_other_integrity_errors_are_defects(officer_1):
+    token = uuid.uuid4()
+    SentForm.objects.create(token=token, user=officer_1)
+    with pytest.raises(IntegrityError) as twice, transaction.atomic():
+        SentForm.objects.create(token=token, user=officer_1)
+    with pytest.raises(IntegrityError) as no_user, transaction.atomic():
+        SentForm.objects.create(token=uuid.uuid4(), user_id=None)
+
+    assert is_write_collision(twice.value)
+    assert not is_write_collision(no_user.value)
 
 
 class Record:
