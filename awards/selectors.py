@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from districts.selectors import portal_district_list
-from learningcity.choices import Role
 from learningcity.permissions import (
     Action,
     may_change_unit,
+    may_read_drafts,
     may_see_personal_data,
     reach,
     restrict,
@@ -35,9 +35,6 @@ from .models import (
     ReviewOpinion,
     Round,
 )
-
-# Roles that see drafts (in their scope): those who write dossiers.
-DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
 
 
 def sees_personal_data(user, district_id: int | None) -> bool:
@@ -66,7 +63,7 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
 def visible_dossiers(*, user) -> QuerySet[Dossier]:
     """The dossiers ``user`` may see; a draft is seen only by those who write dossiers."""
     dossiers = restrict(Dossier.objects.all(), user)
-    if user.role not in DRAFT_READERS:
+    if not may_read_drafts(user):
         dossiers = dossiers.exclude(status=DossierStatus.DRAFT)
     return dossiers
 

@@ -31,10 +31,15 @@ from django.utils import timezone
 
 from districts.models import AdministrativeUnit
 from districts.selectors import in_portal, portal_districts, ward_list
-from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, may_see_personal_data, restrict, restrict_unit_rows
+from learningcity.permissions import (
+    Action,
+    may_read_drafts,
+    may_see_personal_data,
+    restrict,
+    restrict_unit_rows,
+)
 from learningcity.text import search_key
 
 from .choices import (
@@ -109,10 +114,6 @@ def centre_search(queryset: QuerySet[Centre], query: str) -> QuerySet[Centre]:
     return queryset.filter(name_search__contains=key) if key else queryset
 
 
-# Roles that read a district's draft reports (in their scope): those who write them.
-DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
-
-
 def visible_reports(
     queryset: QuerySet[ActivityReport], *, user, action: Action = Action.VIEW
 ) -> QuerySet[ActivityReport]:
@@ -120,7 +121,7 @@ def visible_reports(
     alike: a draft is the district's working copy, read by those who write reports; others see
     a report from its submission on."""
     reports = restrict(queryset, user, action)
-    if user.role not in DRAFT_READERS:
+    if not may_read_drafts(user):
         reports = reports.exclude(status=ActivityReportStatus.DRAFT)
     return reports
 

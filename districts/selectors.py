@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
+from learningcity.permissions import Action, may_read_drafts, restrict
 from learningcity.text import search_key
 
 from .choices import ReviewStatus, TaskStatus
@@ -260,3 +261,14 @@ def reviews_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submit
 
 def review_entry_url(period: ReportingPeriod, district: AdministrativeUnit) -> str:
     return reverse("districts:review-edit", args=[district.code, period.code])
+
+
+def visible_reviews(
+    queryset: QuerySet[InterimReview], *, user, action: Action = Action.VIEW
+) -> QuerySet[InterimReview]:
+    """``queryset`` narrowed to the interim reviews ``user`` may open, on pages and through the
+    API alike: a draft is the district's working copy (``may_read_drafts``)."""
+    reviews = restrict(queryset, user, action)
+    if not may_read_drafts(user):
+        reviews = reviews.exclude(status=ReviewStatus.DRAFT)
+    return reviews

@@ -122,9 +122,9 @@ def district_detail(request, code: str):
     committees = restrict(SteeringCommittee.objects.filter(district=district), user)
     committee = committees.filter(superseded_at=None).prefetch_related("members").first()
     plans = restrict(ImplementationPlan.objects.filter(district=district), user)
-    reviews = restrict(InterimReview.objects.filter(district=district, period=period), user)
-    if user.role != Role.DISTRICT_OFFICER:
-        reviews = reviews.exclude(status=ReviewStatus.DRAFT)  # a district's drafts are its own
+    reviews = selectors.visible_reviews(
+        InterimReview.objects.filter(district=district, period=period), user=user
+    )
     shows_programme = may_view_unit(user, district.pk)
     # Officers' names and e-mails are the district's personal data.
     officers = get_user_model().objects.filter(
@@ -445,11 +445,8 @@ def review_edit(request, code: str, period: str):
 
 
 def _visible_reviews(user):
-    reviews = restrict(InterimReview.objects.select_related("district", "period"), user)
-    return (
-        reviews
-        if user.role == Role.DISTRICT_OFFICER
-        else reviews.exclude(status=ReviewStatus.DRAFT)
+    return selectors.visible_reviews(
+        InterimReview.objects.select_related("district", "period"), user=user
     )
 
 

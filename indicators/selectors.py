@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from learningcity.choices import Role
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
-from learningcity.permissions import Action, restrict
+from learningcity.permissions import Action, may_read_drafts, restrict
 
 from .choices import Aggregation, Direction, Status, SubmissionStatus, Unit
 from .models import CityFigure, Framework, Indicator, Submission, Target, Value
@@ -30,10 +30,6 @@ STATUS_RULE = _(
 )
 
 
-# Roles that read a district's draft values (in their scope): those who write them.
-DRAFT_READERS = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
-
-
 def visible_submissions(
     queryset: QuerySet[Submission], *, user, action: Action = Action.VIEW
 ) -> QuerySet[Submission]:
@@ -44,7 +40,7 @@ def visible_submissions(
     submissions = restrict(queryset, user, action)
     if user.role == Role.API_CONSUMER:
         return submissions.filter(status=SubmissionStatus.APPROVED)
-    if user.role not in DRAFT_READERS:
+    if not may_read_drafts(user):
         submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
     return submissions
 
@@ -53,7 +49,7 @@ def visible_statuses(*, user) -> list[tuple[str, str]]:
     """The statuses of the submissions ``user`` may open (``visible_submissions()``)."""
     if user.role == Role.API_CONSUMER:
         return [c for c in SubmissionStatus.choices if c[0] == SubmissionStatus.APPROVED]
-    if user.role not in DRAFT_READERS:
+    if not may_read_drafts(user):
         return [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.DRAFT]
     return list(SubmissionStatus.choices)
 

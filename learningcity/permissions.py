@@ -92,6 +92,13 @@ def restrict_unit_rows(rows, user, unit=lambda row: row[0]) -> list:
     return [row for row in rows if may_view_unit(user, unit(row).pk)]
 
 
+def may_read_drafts(user) -> bool:
+    """Whether ``user`` reads a district's drafts (reviews, values, centre reports, dossiers)
+    in their scope: those who write them, the district's officers and the Department
+    administrator. Reviewers and the API consumer see a record from its submission on."""
+    return user.role in (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
+
+
 def may_see_personal_data(user, unit_id: int | None) -> bool:
     """Whether ``user`` may see personal data of people of the unit ``unit_id``: officers'
     names with their e-mail addresses, a learning centre's director, phone and e-mail, an

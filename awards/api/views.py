@@ -18,7 +18,7 @@ from awards.models import (
     ReviewOpinion,
 )
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
-from learningcity.permissions import Action, restrict
+from learningcity.permissions import Action, may_read_drafts, restrict
 
 from .serializers import (
     AttachmentInputSerializer,
@@ -148,7 +148,7 @@ class DossierViewSet(ScopedServiceViewSet):
             dossiers = restrict(self.queryset.all(), user, Action.REVIEW)
         else:
             dossiers = super().get_queryset()
-        if user.role not in selectors.DRAFT_READERS:
+        if not may_read_drafts(user):
             dossiers = dossiers.exclude(status=DossierStatus.DRAFT)
         if self.action != "list":
             dossiers = self._with_detail(dossiers)

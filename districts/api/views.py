@@ -5,7 +5,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts import selectors, services
-from districts.choices import ReviewStatus
 from districts.filters import (
     CommitteeFilterSet,
     CommitteeMemberFilterSet,
@@ -26,8 +25,7 @@ from districts.models import (
 )
 from learningcity.api.pagination import PAGE_PARAMETERS, PortalPagination
 from learningcity.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet, responses
-from learningcity.choices import Role
-from learningcity.permissions import Action, restrict, restrict_units
+from learningcity.permissions import Action, restrict_units
 
 from .serializers import (
     CommitteeEstablishInputSerializer,
@@ -254,20 +252,10 @@ class InterimReviewViewSet(ScopedServiceViewSet):
     # Acknowledging and returning are the Department's: look the review up in REVIEW scope, so
     # a district officer cannot find (let alone acknowledge) their own review this way.
     review_actions = ("acknowledge", "return_review")
-    # Roles that see drafts (in their scope): those who write reviews.
-    draft_readers = (Role.DISTRICT_OFFICER, Role.DEPARTMENT_ADMIN)
 
     def get_queryset(self):
-        user = self.request.user
-        if self.action in self.review_actions:
-            reviews = restrict(self.queryset.all(), user, Action.REVIEW)
-        else:
-            reviews = super().get_queryset()
-        # A draft is the district's working copy: reviewers and API consumers see a review from
-        # its submission on.
-        if user.role not in self.draft_readers:
-            reviews = reviews.exclude(status=ReviewStatus.DRAFT)
-        return reviews
+        action = Action.REVIEW if self.action in self.review_actions else Action.VIEW
+        return selectors.visible_reviews(self.queryset.all(), user=self.request.user, action=action)
 
     def create(self, request):
         data = self.validated(InterimReviewInputSerializer)
