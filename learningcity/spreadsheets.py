@@ -143,14 +143,6 @@ def _pick_sheet(workbook, sheet_key: str):
     )
 
 
-def _declared_last_row(sheet) -> int | None:
-    """The last row the sheet's <dimension> declares, when it declares a sane one."""
-    last = sheet.max_row
-    if isinstance(last, int) and sheet.min_row == 1 and last > 1:
-        return last
-    return None
-
-
 def read_sheet(
     upload,
     *,
@@ -164,10 +156,10 @@ def read_sheet(
     Excel number. With ``percent`` each cell is (value, whether Excel shows it as a percentage).
 
     The work is bounded whatever the file holds: the read ends at ``MAX_BLANK_RUN`` blank rows
-    in a row, and at the first blank row past the last row the sheet declares (a declared size
-    can be too small, so rows right after it are still read, or too large, so it is never the
-    only bound); more blank rows between the data than ``MAX_BLANK_RUN`` refuse the file, and so
-    does running out of ``budget`` (by default ``SPREADSHEET_READ_SECONDS``).
+    in a row (rows further down are not read: the preview lists what was), more blank rows in
+    all between the data than ``MAX_BLANK_RUN`` refuse the file, and so does running out of
+    ``budget`` (by default ``SPREADSHEET_READ_SECONDS``). The size a sheet declares is not
+    trusted either way: too small, the rows after it are read; too large, the blank run ends it.
     """
     budget = budget or ReadBudget()
     upload.seek(0)
@@ -179,11 +171,8 @@ def read_sheet(
             workbook = load_workbook(content, read_only=True, data_only=True)
             try:
                 sheet = _pick_sheet(workbook, sheet_key)
-                declared = _declared_last_row(sheet)
                 sheet.reset_dimensions()  # read past a declared size that is too small
-                header, rows = _read_rows(
-                    sheet, max_rows=max_rows, declared=declared, percent=percent, budget=budget
-                )
+                header, rows = _read_rows(sheet, max_rows=max_rows, percent=percent, budget=budget)
             finally:
                 workbook.close()
     except SpreadsheetError:
@@ -200,7 +189,7 @@ def read_sheet(
     return header, rows
 
 
-def _read_rows(sheet, *, max_rows: int, declared: int | None, percent: bool, budget: ReadBudget):
+def _read_rows(sheet, *, max_rows: int, percent: bool, budget: ReadBudget):
     header, rows = (), []
     blank_run = blank_total = 0
     for number, cells in enumerate(sheet.iter_rows(values_only=not percent), start=1):
@@ -231,7 +220,7 @@ def _read_rows(sheet, *, max_rows: int, declared: int | None, percent: bool, bud
             continue
         blank_run += 1
         blank_total += 1
-        if blank_run >= MAX_BLANK_RUN or (declared is not None and number > declared):
+        if blank_run >= MAX_BLANK_RUN:
             break
     return header, rows
 

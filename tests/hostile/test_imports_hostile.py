@@ -326,16 +326,20 @@ def test_rows_far_apart_are_refused_before_the_reader_walks_the_gaps(officer_1, 
     assert outcome.file_errors == list(refused.value.args)
 
 
-def test_a_size_declared_too_small_still_reads_the_rows_right_after_it(rows_read):
+def test_a_size_declared_too_small_still_reads_every_row_after_it(rows_read):
     header = CommitteeMemberResource.column_names()
     rows = [[i, f"Người {i}", "Cán bộ", "UBND", "Ủy viên"] for i in range(1, 6)]
     data = workbook(header, rows, "Thành viên")
-    declared_small = with_rows(data, blank_rows(7, BOMB_ROWS), dimension="A1:E3")
+    after_a_gap = '<row r="12"><c r="A12" t="inlineStr"><is><t>6</t></is></c></row>'
+    declared_small = with_rows(
+        data, [*blank_rows(7, 5), after_a_gap, *blank_rows(13, BOMB_ROWS)], dimension="A1:E3"
+    )
     work = rows_read()
     _header, read = read_sheet(upload(declared_small), max_rows=500)
-    assert [number for number, _values in read] == [2, 3, 4, 5, 6]
-    # Past the declared size the first blank row ends the read.
-    assert work.handed == 7
+    # Rows past the declared size are read, a blank row there included; the bomb after them
+    # ends at the run of blank rows.
+    assert [number for number, _values in read] == [2, 3, 4, 5, 6, 12]
+    assert work.handed == 12 + MAX_BLANK_RUN
 
 
 @pytest.mark.parametrize("kind", KINDS)
