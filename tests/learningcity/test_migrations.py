@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 import uuid
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from awards.models import CommendationForm
 from clc.models import Criterion
 from districts.models import AdministrativeUnit, InterimReview, KeyTask
 from indicators.models import Framework, Indicator, Submission, Target
+from learningcity.management.commands.migrate import MIGRATE_LOCK_KEY
 from learningcity.models import ReportingPeriod
 from tests.integration.conftest import missing
 from tests.reference_data import reseed
@@ -158,21 +160,36 @@ def fresh_database(db):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def waiting_for_the_migrate_lock(conn) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    ).fetchone()[0]
+
+
 def test_two_migrate_started_at_once_both_succeed(fresh_database):
     url, params = fresh_database
     env = {**os.environ, "DATABASE_URL": url}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own default, as in a container
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "migrate", "--no-input"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    # The test holds the lock until both runs wait for it: they then start at the same moment
+    # and must take turns, whatever the machine's speed.
+    with psycopg.connect(**params) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK_KEY])
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "migrate", "--no-input"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        while waiting_for_the_migrate_lock(holder) < 2:
+            assert all(run.poll() is None for run in runs), "a migrate ended before the lock"
+            time.sleep(0.2)
+        holder.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK_KEY])
     outputs = [run.communicate(timeout=600) for run in runs]
     for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
