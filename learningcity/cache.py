@@ -21,6 +21,11 @@ class CountIgnoredCacheErrors(logging.Filter):
     """Counts every record of an ignored cache error; keeps it as one warning line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "cache_error_counted", False):
+            # Logging configured again (dictConfig adds a logger's filters, never replaces
+            # them) puts this filter on the logger twice: a record still counts once.
+            return True
+        record.cache_error_counted = True
         CACHE_ERRORS_IGNORED.inc()
         error = record.exc_info[1] if record.exc_info else None
         if error is not None:

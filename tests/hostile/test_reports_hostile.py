@@ -331,6 +331,7 @@ def test_hostile_text_is_compiled_as_plain_text(
             "achievements": ZERO_WIDTH_NFD,
             "difficulties": f"{SCRIPT} {PASTED}",
             "proposals": SQL,
+            "version": 0,  # the empty form's: no review read
         },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]

@@ -6,9 +6,11 @@ Sessions are cached_db as with REDIS_URL set; API throttles use the same cache.
 """
 
 import logging
+import logging.config
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from prometheus_client import REGISTRY
@@ -44,6 +46,16 @@ def test_cache_calls_without_redis_are_misses_logged_and_counted(redis_away, cap
     assert len(lines) == 5
     assert all(record.levelname == "WARNING" and not record.exc_info for record in lines)
     assert "Connection refused" in lines[0].getMessage()
+
+
+def test_an_error_counts_once_when_logging_was_configured_twice(redis_away):
+    """A Celery worker configures logging again after Django (learningcity.celery), which puts
+    the counting filter on the cache logger twice."""
+    logging.config.dictConfig(django_settings.LOGGING)
+    logging.config.dictConfig(django_settings.LOGGING)
+    before = ignored_errors()
+    cache.get("greeting")
+    assert ignored_errors() == before + 1
 
 
 def test_without_the_switch_the_same_cache_raises(settings):
