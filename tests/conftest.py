@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -14,8 +15,11 @@ from .object_storage import s3_endpoint  # noqa: F401  (a moto S3 server, per mo
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts from an empty cache: the local-memory cache outlives the database
-    rollback between tests, and cached roll-ups and rate-limit counts belong to one test."""
+    rollback between tests, and cached roll-ups and rate-limit counts belong to one test; so
+    does Django's in-process cache of content types, whose ids a transactional test's flush
+    changes (a form's one-time token names what it created by its content type)."""
     cache.clear()
+    ContentType.objects.clear_cache()
     yield
     cache.clear()
 
