@@ -38,20 +38,20 @@ def visible_submissions(
     write values (the district's officers, the Department administrator); the API consumer reads
     the values the Department approved, nothing under review or returned for correction."""
     submissions = restrict(queryset, user, action)
-    if user.role == Role.API_CONSUMER:
-        return submissions.filter(status=SubmissionStatus.APPROVED)
-    if not may_read_drafts(user):
-        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-    return submissions
+    hidden = _hidden_statuses(user)
+    return submissions.exclude(status__in=hidden) if hidden else submissions
 
 
 def visible_statuses(*, user) -> list[tuple[str, str]]:
     """The statuses of the submissions ``user`` may open (``visible_submissions()``)."""
+    hidden = _hidden_statuses(user)
+    return [choice for choice in SubmissionStatus.choices if choice[0] not in hidden]
+
+
+def _hidden_statuses(user) -> set[str]:
     if user.role == Role.API_CONSUMER:
-        return [c for c in SubmissionStatus.choices if c[0] == SubmissionStatus.APPROVED]
-    if not may_read_drafts(user):
-        return [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.DRAFT]
-    return list(SubmissionStatus.choices)
+        return set(SubmissionStatus.values) - {SubmissionStatus.APPROVED}
+    return set() if may_read_drafts(user) else {SubmissionStatus.DRAFT}
 
 
 def current_framework() -> Framework:

@@ -24,10 +24,14 @@ FORWARDING_HEADERS = (
 )
 
 
-def client_ip(request) -> str:
+def _from_configured_proxy(request) -> str:
+    """The address CLIENT_IP_META_KEY's proxy passed on, or "" (none configured, or not set)."""
     key = getattr(settings, "CLIENT_IP_META_KEY", "")
-    address = request.META.get(key, "").strip() if key else ""
-    return address or request.META.get("REMOTE_ADDR", "")
+    return request.META.get(key, "").strip() if key else ""
+
+
+def client_ip(request) -> str:
+    return _from_configured_proxy(request) or request.META.get("REMOTE_ADDR", "")
 
 
 def known_client_ip(request) -> str | None:
@@ -37,8 +41,7 @@ def known_client_ip(request) -> str | None:
     came through a proxy the settings do not name (a forwarding header other than
     CLIENT_IP_META_KEY's): REMOTE_ADDR is then the proxy's, not the client's, and a proxy on
     loopback would otherwise make every client behind it local."""
-    key = getattr(settings, "CLIENT_IP_META_KEY", "")
-    address = request.META.get(key, "").strip() if key else ""
+    address = _from_configured_proxy(request)
     if address:
         return address
     if any(name in request.META for name in FORWARDING_HEADERS):

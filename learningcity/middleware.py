@@ -34,6 +34,11 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def is_api_request(request) -> bool:
+    """Whether the portal answers ``request`` as its API does: in JSON, {"detail": "..."}."""
+    return request.path_info.startswith("/api/")
+
+
 def reject_null_characters(get_response):
     """Answer 400 to a path or a query string carrying NUL characters.
 
@@ -48,7 +53,7 @@ def reject_null_characters(get_response):
             "\x00" in key or "\x00" in value for key, value in request.GET.items()
         ):
             message = _("The request contains characters that are not allowed.")
-            if request.path_info.startswith("/api/"):
+            if is_api_request(request):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message)
         return get_response(request)
@@ -144,7 +149,7 @@ class IntegrityConflictMiddleware:
         if not (isinstance(exception, IntegrityError) and is_write_collision(exception)):
             return None
         logger.warning("Write conflict on %s: %s", request.path, exception)
-        if request.path_info.startswith("/api/"):
+        if is_api_request(request):
             # A constraint checked at the commit fails after DRF has answered: say it in JSON.
             return JsonResponse({"detail": str(COLLISION_MESSAGE)}, status=409)
         referer = request.headers.get("Referer", "")

@@ -61,11 +61,15 @@ def ensure_allowed(user, obj: models.Model, action: Action = Action.CHANGE) -> N
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def _reaches_unit(user, unit_id: int | None, action: Action) -> bool:
+    scope = reach(user, action)
+    return scope == "all" or (scope == "own" and unit_id is not None and unit_id == user.unit_id)
+
+
 def may_view_unit(user, unit_id: int | None) -> bool:
     """Whether ``user`` may read the data owned by the unit ``unit_id``: its pages, its rows of
     an aggregate (roll-ups, comparisons, boards) and their exports."""
-    scope = reach(user, Action.VIEW)
-    return scope == "all" or (scope == "own" and unit_id is not None and unit_id == user.unit_id)
+    return _reaches_unit(user, unit_id, Action.VIEW)
 
 
 def restrict_units(units: models.QuerySet, user) -> models.QuerySet:
@@ -117,8 +121,7 @@ def may_see_personal_data(user, unit_id: int | None) -> bool:
 
 def may_change_unit(user, unit_id: int | None) -> bool:
     """Whether ``user`` may create or change data owned by the unit ``unit_id``."""
-    scope = reach(user, Action.CHANGE)
-    return scope == "all" or (scope == "own" and unit_id is not None and unit_id == user.unit_id)
+    return _reaches_unit(user, unit_id, Action.CHANGE)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -1,6 +1,5 @@
 """Celery tasks of the portal itself; the beat schedule is in settings (CELERY_BEAT_SCHEDULE)."""
 
-import datetime
 from importlib import import_module
 
 from celery import shared_task
@@ -9,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .import_previews import import_previews_purge
+from .workflow import sent_forms_purge
 
 
 @shared_task
@@ -32,18 +32,7 @@ def purge_import_previews() -> int:
     return import_previews_purge()
 
 
-SENT_FORMS_KEPT_DAYS = 7
-
-
 @shared_task
 def purge_sent_forms() -> int:
-    """Forget the tokens of create forms sent more than a week ago; returns how many.
-
-    A form sent again (a double click, a browser resending it) comes within seconds or hours;
-    after a week its token only takes room.
-    """
-    from learningcity.models import SentForm
-
-    cutoff = timezone.now() - datetime.timedelta(days=SENT_FORMS_KEPT_DAYS)
-    deleted, _ = SentForm.objects.filter(sent_at__lt=cutoff).delete()
-    return deleted
+    """Forget the tokens of create forms sent more than a week ago; returns how many."""
+    return sent_forms_purge()

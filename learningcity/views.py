@@ -27,6 +27,7 @@ from districts.selectors import in_portal, portal_district_list
 
 from .celery import app as celery_app
 from .client_ip import known_client_ip
+from .middleware import is_api_request
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 def page_not_found(request, exception):
     """A path that names nothing: under /api/ the answer DRF gives a missing row
     ({"detail": ...} in JSON), elsewhere Django's 404 page."""
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
 

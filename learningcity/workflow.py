@@ -5,6 +5,7 @@ Also the two guards every write path shares: the version a form or an API client
 create form (``create_once``).
 """
 
+import datetime
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -169,6 +170,19 @@ def create_once(*, user, token: uuid.UUID | None, create: Callable[[], M]) -> tu
         sent.object_id = obj.pk
         sent.save(update_fields=["content_type", "object_id"])
         return obj, True
+
+
+# A form sent again (a double click, a browser resending it) comes within seconds or hours;
+# after a week its token only takes room.
+SENT_FORMS_KEPT = datetime.timedelta(days=7)
+
+
+def sent_forms_purge() -> int:
+    """Forget the tokens of create forms sent longer than SENT_FORMS_KEPT ago; how many."""
+    from learningcity.models import SentForm
+
+    deleted, _ = SentForm.objects.filter(sent_at__lt=timezone.now() - SENT_FORMS_KEPT).delete()
+    return deleted
 
 
 def backfill_first_submission(app_label: str, model_name: str):
