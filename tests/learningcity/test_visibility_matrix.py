@@ -427,3 +427,32 @@ def test_a_centres_listing_shows_a_draft_report_only_to_who_reads_it(
         assert "Bản nháp" in traces
     else:
         assert not traces
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("page", "api", "query"),
+    [
+        ("/awards/", "/api/v1/award-dossiers/", {"round": "{round}"}),
+        ("/clc/", "/api/v1/clc-centres/", {}),
+        ("/indicators/submissions/", "/api/v1/submissions/", {}),
+        ("/reports/", "/api/v1/reports/", {}),
+    ],
+    ids=["award-dossiers", "centres", "submissions", "reports"],
+)
+def test_a_list_page_counts_the_rows_its_api_lists(world, db, client, role, page, api, query):
+    """The count a list page shows (its pages' total) is the API's: no draft or other
+    district's row is counted on either."""
+    user = world.users[role]
+    round_ = Dossier.objects.values_list("round", flat=True).first()
+    query = {key: value.format(round=round_) for key, value in query.items()}
+    client.force_login(user)
+    response = client.get(page, query)
+    assert response.status_code == 200
+    api_client = APIClient()
+    api_client.force_authenticate(user)
+    body = api_client.get(api, query).json()
+    assert response.context["paginator"].count == body["count"]
+    # Both count the rows of the matrix that the rule lets the user read, no more.
+    readable = [key for key, row in world.rows.items() if row.api == api and expected(role, *key)]
+    assert body["count"] == len(readable)
