@@ -168,10 +168,13 @@ def year_end(year: int) -> datetime.date:
     return min(datetime.date(year, 12, 31), timezone.localdate())
 
 
-def centres_not_reported(*, year: int) -> QuerySet[Centre]:
+def centres_not_reported(*, year: int, user) -> QuerySet[Centre]:
     """Centres with no report of ``year`` sent in (none at all, a draft, or one returned);
-    ``report_status`` says which."""
-    reports = ActivityReport.objects.filter(centre=OuterRef("pk"), year=year)
+    ``report_status`` says which, of the reports ``user`` may open (``visible_reports()``):
+    to who does not read drafts, a centre whose report is a draft has none."""
+    reports = visible_reports(
+        ActivityReport.objects.filter(centre=OuterRef("pk"), year=year), user=user
+    )
     return (
         centre_list()
         .exclude(Exists(reports.filter(status__in=REPORTS_IN)))
@@ -446,13 +449,17 @@ def by_province(rollup: Rollup) -> list[tuple[AdministrativeUnit, Figures]]:
     ]
 
 
-def district_centres(*, district, year: int) -> QuerySet[Centre]:
-    """``district``'s centres, each with its report and evaluation of ``year`` (one query)."""
+def district_centres(*, district, year: int, user) -> QuerySet[Centre]:
+    """``district``'s centres, each with its report and evaluation of ``year`` (one query); the
+    report as ``visible_reports()`` shows it to ``user``: a draft only to who reads drafts."""
+    report = Q(reports__year=year)
+    if not may_read_drafts(user):
+        report &= ~Q(reports__status=ActivityReportStatus.DRAFT)
     return (
         centre_list()
         .filter(ward__parent=district)
         .annotate(
-            report=FilteredRelation("reports", condition=Q(reports__year=year)),
+            report=FilteredRelation("reports", condition=report),
             evaluation=FilteredRelation("evaluations", condition=Q(evaluations__year=year)),
         )
         .annotate(

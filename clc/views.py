@@ -536,7 +536,7 @@ def rollup_district(request, code: str):
     district = _visible_district(request.user, code)
     year = _year(request)
     rollup = selectors.clc_rollup_for(user=request.user, year=year, district=district)
-    centres = list(selectors.district_centres(district=district, year=year))
+    centres = list(selectors.district_centres(district=district, year=year, user=request.user))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"tthtcd-{district.code}-{year}.xlsx",
@@ -563,7 +563,7 @@ def rollup_district(request, code: str):
 def not_reported(request):
     user = request.user
     year = _year(request)
-    centres = restrict(selectors.centres_not_reported(year=year), user).order_by(
+    centres = restrict(selectors.centres_not_reported(year=year, user=user), user).order_by(
         "ward__parent__code", "ward__code"
     )
     code = request.GET.get("district", "")
