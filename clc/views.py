@@ -145,6 +145,7 @@ class CentreListView(ListView):
             can_create=reach(user, Action.CHANGE) != "none",
             import_district=import_district,
             can_import_all=reach(user, Action.CHANGE) == "all",
+            counts=selectors.registry_counts(self.filterset.qs),
             **kwargs,
         )
 
@@ -542,6 +543,8 @@ def rollup_district(request, code: str):
             f"tthtcd-{district.code}-{year}.xlsx",
             imports.rollup_sheets(rollup, district=district, centres=centres),
         )
+    deadline = obligation_timeliness(ObligationKind.CLC_REPORT, user=request.user, year=year)
+    cell = next((c for c in deadline.units if c.unit.pk == district.pk), None) if deadline else None
     labels = dict(ActivityReportStatus.choices)
     bands = {band.code: band.display_name for band in rollup.bands}
     for centre in centres:
@@ -556,6 +559,8 @@ def rollup_district(request, code: str):
             "year": year,
             "centres": centres,
             "can_change": may_change_unit(request.user, district.pk),
+            "deadline": deadline,
+            "cell": cell,
         },
     )
 
@@ -573,6 +578,9 @@ def not_reported(request):
         return xlsx_response(
             f"tthtcd-chua-bao-cao-{year}.xlsx", imports.not_reported_sheets(centres, year=year)
         )
+    registered = restrict(selectors.centre_list(), user)
+    if code:
+        registered = registered.filter(ward__parent__code=code)
     centres = list(centres)
     labels = dict(ActivityReportStatus.choices)
     for centre in centres:
@@ -586,5 +594,6 @@ def not_reported(request):
             "years": selectors.report_years(),
             "districts": _districts_for(user),
             "district_code": code,
+            "counts": selectors.registry_counts(registered),
         },
     )
