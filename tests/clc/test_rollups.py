@@ -170,7 +170,12 @@ def test_page_export_and_api_agree(client, figures_2025, reviewer):
     totals = stats["totals"]
 
     assert figures.centres == city["Centres registered"] == totals["centres"] == 4
-    assert figures.reports_in == city["Reports in (submitted or accepted)"] == totals["reports_in"] == 3
+    assert (
+        figures.reports_in
+        == city["Reports in (submitted or accepted)"]
+        == totals["reports_in"]
+        == 3
+    )
     assert city["Share reporting (%)"] == 75.0 and totals["share_reporting"] == "75.0"
     assert figures.participants["total"] == city["Participants"] == 150
     assert totals["participants"] == {"total": 150, "women": 80, "elderly": 30, "disabled": 2}
@@ -361,7 +366,12 @@ def test_an_officer_reads_the_city_total_and_their_own_district_only(
     assert summary["Quận 3"]["Centres registered"] == mine["centres"] == 1
     assert summary["Quận 3"]["Participants"] == mine["participants"]["total"] == 0
     city = summary["Whole city"]
-    assert city["Centres registered"] == stats["totals"]["centres"] == page.context["figures"].centres == 4
+    assert (
+        city["Centres registered"]
+        == stats["totals"]["centres"]
+        == page.context["figures"].centres
+        == 4
+    )
     assert city["Participants"] == stats["totals"]["participants"]["total"] == 150
     # Quận 1's own page and export stay closed to Quận 3.
     assert client.get("/clc/stats/760/", {"year": 2025, "format": "xlsx"}).status_code == 404
