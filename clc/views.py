@@ -529,6 +529,9 @@ def rollup_city(request):
             "district_chart_rem": min(34, 8 + 1.2 * len(rollup.districts)),
             "city_ratings": [rollup.total.ratings[band.code] for band in rollup.bands],
             "deadline": deadline,
+            # The footer is the whole city's: its timeliness only for those who read every
+            # district's (a district officer's tally above is their own district's).
+            "city_deadline": deadline if reach(user, Action.VIEW) == "all" else None,
         },
     )
 

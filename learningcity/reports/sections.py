@@ -605,8 +605,8 @@ def clc_section(scope: Scope) -> Section:
                 "share": _percent_text(total.share_reporting),
                 "accepted": total.reports_accepted,
                 "it": _percent_text(total.it_share),
-                "participants": total.participants.get(Participants.TOTAL, 0),
-                "classes": total.classes_total,
+                "participants": _count_text(total.participants.get(Participants.TOTAL, 0)),
+                "classes": _count_text(total.classes_total),
             }
         )
         standing = deadlines.get(rollup.year)
@@ -686,7 +686,7 @@ def clc_section(scope: Scope) -> Section:
                 title=_("Centres by district, %(year)s") % {"year": latest.year},
                 headers=[
                     _("District"),
-                    _("Centres"),
+                    _("Centres registered"),
                     _("Model centres"),
                     _("Reports sent in"),
                     _("Share reporting (%)"),
@@ -746,6 +746,11 @@ def _clc_deadline_sentence(year: int, standing) -> str:
         "parts_on_time": parts.on_time,
         "parts_late": parts.late,
     }
+
+
+def _count_text(value: int) -> str:
+    """A count in a sentence, grouped as the tables show it (219.404)."""
+    return number_format(value, force_grouping=True)
 
 
 def _percent_text(value) -> str:

@@ -166,7 +166,7 @@ def test_on_time_rates_are_one_figure_on_the_page_export_and_api(as_user, year):
     tally = column["tally"]
     assert f"{tally['on_time']}/{tally['due']} ({_shown(tally['on_time_rate'])}%)" in rollup
     parts = column["parts"]
-    assert f"Trung tâm: {parts['sent']}/{parts['due']} báo cáo đã gửi" in rollup
+    assert f"Trung tâm đang hoạt động: {parts['sent']}/{parts['due']} báo cáo đã gửi" in rollup
 
 
 def test_a_district_officer_reads_their_own_standing_as_the_department_does(as_user):
