@@ -546,8 +546,9 @@ def rollup_district(request, code: str):
             f"tthtcd-{district.code}-{year}.xlsx",
             imports.rollup_sheets(rollup, district=district, centres=centres),
         )
-    deadline = obligation_timeliness(ObligationKind.CLC_REPORT, user=request.user, year=year)
-    cell = next((c for c in deadline.units if c.unit.pk == district.pk), None) if deadline else None
+    # The district's own standing (``_visible_district()`` has checked the user may read it).
+    deadline = obligation_timeliness(ObligationKind.CLC_REPORT, districts=[district], year=year)
+    cell = deadline.units[0] if deadline and deadline.units else None
     labels = dict(ActivityReportStatus.choices)
     bands = {band.code: band.display_name for band in rollup.bands}
     for centre in centres:
