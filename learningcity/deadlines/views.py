@@ -180,7 +180,12 @@ def _timeliness_sheet(table, label: str) -> Sheet:
     for column in table.columns:
         headers += [str(column.obligation), _("Days late")]
         if column.parts is not None:
-            headers += [_("Centres due"), _("Reports sent in"), _("On time"), _("Late")]
+            headers += [
+                _("Centres due"),
+                _("Centres' reports in"),
+                _("Centres' reports on time"),
+                _("Centres' reports late"),
+            ]
     headers += [_("On time"), _("Late"), _("Partly submitted"), _("Missing")]
     headers += [_("On-time rate (%)")]
     rows = []
