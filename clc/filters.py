@@ -1,10 +1,11 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.filters import WholeNumberFilter
 
-from .choices import ActivityReportStatus, CentreStatus
+from .choices import REPORTS_IN, ActivityReportStatus, CentreStatus
 from .models import ActivityReport, Centre, Evaluation, model_at
 from .selectors import centre_search
 
@@ -54,10 +55,22 @@ class CentreYearFilterSet(django_filters.FilterSet):
 
 class ActivityReportFilterSet(CentreYearFilterSet):
     status = django_filters.ChoiceFilter(choices=ActivityReportStatus.choices, label=_("Status"))
+    sent_in = django_filters.BooleanFilter(
+        method="filter_sent_in",
+        label=_("Sent in"),
+        help_text=_(
+            "True: reports in with the district office (submitted or accepted), as the "
+            "roll-ups count them; false: drafts and returned reports."
+        ),
+    )
 
     class Meta:
         model = ActivityReport
-        fields = ["district", "centre", "year", "status"]
+        fields = ["district", "centre", "year", "status", "sent_in"]
+
+    def filter_sent_in(self, queryset, name, value):
+        sent_in = Q(status__in=REPORTS_IN)
+        return queryset.filter(sent_in) if value else queryset.exclude(sent_in)
 
 
 class EvaluationFilterSet(CentreYearFilterSet):

@@ -269,10 +269,10 @@ def _figures_row(figures) -> list:
 
 def _figures_headers(bands) -> list[str]:
     return [
-        _("Centres"),
-        _("Active"),
+        _("Centres registered"),
+        _("Active centres"),
         _("Model centres"),
-        _("Reports in"),
+        _("Reports in (submitted or accepted)"),
         _("Share reporting (%)"),
         _("Reports accepted"),
         *(str(p.label) for p in Participants),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -238,15 +239,48 @@ class Figures:
         return sum(self.sessions.values())
 
 
+def _registry_aggregates(as_of: datetime.date) -> dict:
+    """The registry's counts over centres, the one definition of each: centres registered
+    (active or suspended), active ones, and those holding a valid model-centre designation on
+    ``as_of``."""
+    return {
+        "centres": Count("pk"),
+        "active_centres": Count("pk", filter=Q(status=CentreStatus.ACTIVE)),
+        "model_centres": Count("pk", filter=model_at(as_of)),
+    }
+
+
+def _report_aggregates() -> dict:
+    """Counts of the year's reports over centres annotated with ``report``, the one definition
+    of each: in (submitted or accepted; a returned one is back with its centre) and accepted."""
+    return {
+        "reports_in": Count("report", filter=Q(report__status__in=REPORTS_IN)),
+        "reports_accepted": Count("report", filter=Q(report__status=ACCEPTED)),
+    }
+
+
+@dataclass(frozen=True)
+class RegistryCounts:
+    centres: int
+    active_centres: int
+    model_centres: int
+    as_of: datetime.date  # the day model-centre designations are counted at
+
+
+def registry_counts(centres: QuerySet[Centre], *, as_of: datetime.date | None = None):
+    """Among ``centres`` (the registry as a user sees and filters it): centres registered,
+    active, and model centres on ``as_of`` (today), as the roll-ups count them. One query."""
+    as_of = as_of or timezone.localdate()
+    row = centres.order_by().aggregate(**_registry_aggregates(as_of))
+    return RegistryCounts(**row, as_of=as_of)
+
+
 def _centre_aggregates(*, as_of: datetime.date, bands: list[RatingBand]) -> dict:
     """Aggregates over centres annotated with ``report`` and ``evaluation`` of the year."""
     accepted = Q(report__status=ACCEPTED)
     aggregates = {
-        "centres": Count("pk"),
-        "active_centres": Count("pk", filter=Q(status="active")),
-        "model_centres": Count("pk", filter=model_at(as_of)),
-        "reports_in": Count("report", filter=Q(report__status__in=REPORTS_IN)),
-        "reports_accepted": Count("report", filter=accepted),
+        **_registry_aggregates(as_of),
+        **_report_aggregates(),
         "using_it": Count("report", filter=accepted & Q(report__uses_it=True)),
         "evaluated": Count("evaluation"),
     }
@@ -539,30 +573,45 @@ def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | N
 # --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------
 
 
+def report_sent_at(path: str = ""):
+    """When a report (at ``path``) was first sent to the district office. Reports recorded
+    without that moment (written in before the portal kept it) have their last change of status
+    instead: they were in by then."""
+    return Coalesce(f"{path}first_submitted_at", f"{path}status_changed_at")
+
+
 def reports_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submitted]:
-    """Districts all of whose active centres have sent their report of ``period``'s year: when
-    the last of them first came in, and whether the district office accepted them all."""
-    # Joined to the year's report only (one per centre), not to every year's.
-    sent = Q(report__first_submitted_at__isnull=False)
+    """Every district asked about, with its active centres as the parts of the obligation: how
+    many are due, when each report of ``period``'s year that is in (submitted or accepted) was
+    first sent, and how many are accepted. Suspended centres owe nothing. One query."""
+    ids = list(district_ids)
+    in_ = Q(report__status__in=REPORTS_IN)
     rows = (
-        Centre.objects.filter(ward__parent_id__in=district_ids, status=CentreStatus.ACTIVE)
+        Centre.objects.filter(ward__parent_id__in=ids, status=CentreStatus.ACTIVE)
+        # Joined to the year's report only (one per centre), not to every year's.
         .annotate(report=FilteredRelation("reports", condition=Q(reports__year=period.year)))
         .order_by()
-        .values("ward__parent_id")
+        .values(DISTRICT)
         .annotate(
-            centres=Count("pk"),
-            sent=Count("report", filter=sent),
-            accepted=Count("report", filter=Q(report__status=ActivityReportStatus.ACCEPTED)),
-            last=Max("report__first_submitted_at", filter=sent),
+            due=Count("pk"),
+            sent=ArrayAgg(report_sent_at("report__"), filter=in_, default=[]),
+            accepted=Count("report", filter=Q(report__status=ACCEPTED)),
         )
     )
-    return {
-        row["ward__parent_id"]: Submitted(
-            first_submitted_at=row["last"], approved=row["accepted"] == row["centres"]
+    by_district = {row[DISTRICT]: row for row in rows}
+    submitted = {}
+    for pk in ids:
+        row = by_district.get(pk, {"due": 0, "sent": [], "accepted": 0})
+        sent = tuple(moment for moment in row["sent"] if moment is not None)
+        complete = row["due"] > 0 and len(sent) == row["due"]
+        submitted[pk] = Submitted(
+            first_submitted_at=max(sent) if complete else None,
+            approved=complete and row["accepted"] == row["due"],
+            parts_due=row["due"],
+            parts_sent=sent,
+            parts_approved=row["accepted"],
         )
-        for row in rows
-        if row["sent"] == row["centres"]
-    }
+    return submitted
 
 
 def reports_entry_url(period: ReportingPeriod, district) -> str:

@@ -145,6 +145,7 @@ class CentreListView(ListView):
             can_create=reach(user, Action.CHANGE) != "none",
             import_district=import_district,
             can_import_all=reach(user, Action.CHANGE) == "all",
+            counts=selectors.registry_counts(self.filterset.qs),
             **kwargs,
         )
 
@@ -528,6 +529,9 @@ def rollup_city(request):
             "district_chart_rem": min(34, 8 + 1.2 * len(rollup.districts)),
             "city_ratings": [rollup.total.ratings[band.code] for band in rollup.bands],
             "deadline": deadline,
+            # The footer is the whole city's: its timeliness only for those who read every
+            # district's (a district officer's tally above is their own district's).
+            "city_deadline": deadline if reach(user, Action.VIEW) == "all" else None,
         },
     )
 
@@ -542,6 +546,9 @@ def rollup_district(request, code: str):
             f"tthtcd-{district.code}-{year}.xlsx",
             imports.rollup_sheets(rollup, district=district, centres=centres),
         )
+    # The district's own standing (``_visible_district()`` has checked the user may read it).
+    deadline = obligation_timeliness(ObligationKind.CLC_REPORT, districts=[district], year=year)
+    cell = deadline.units[0] if deadline and deadline.units else None
     labels = dict(ActivityReportStatus.choices)
     bands = {band.code: band.display_name for band in rollup.bands}
     for centre in centres:
@@ -556,6 +563,8 @@ def rollup_district(request, code: str):
             "year": year,
             "centres": centres,
             "can_change": may_change_unit(request.user, district.pk),
+            "deadline": deadline,
+            "cell": cell,
         },
     )
 
@@ -573,6 +582,9 @@ def not_reported(request):
         return xlsx_response(
             f"tthtcd-chua-bao-cao-{year}.xlsx", imports.not_reported_sheets(centres, year=year)
         )
+    registered = restrict(selectors.centre_list(), user)
+    if code:
+        registered = registered.filter(ward__parent__code=code)
     centres = list(centres)
     labels = dict(ActivityReportStatus.choices)
     for centre in centres:
@@ -586,5 +598,6 @@ def not_reported(request):
             "years": selectors.report_years(),
             "districts": _districts_for(user),
             "district_code": code,
+            "counts": selectors.registry_counts(registered),
         },
     )

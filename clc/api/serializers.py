@@ -369,13 +369,27 @@ class FiguresSerializer(serializers.Serializer):
     """Participants, classes, funding and use of IT count accepted reports; ``reports_in``
     counts submitted and accepted ones. Shares are percentages of the centres, to 0.1."""
 
-    centres = serializers.IntegerField()
-    active_centres = serializers.IntegerField()
-    model_centres = serializers.IntegerField()
-    reports_in = serializers.IntegerField()
-    reports_accepted = serializers.IntegerField()
-    share_reporting = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
-    share_accepted = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    centres = serializers.IntegerField(help_text="Centres registered, active and suspended.")
+    active_centres = serializers.IntegerField(help_text="Centres registered and active.")
+    model_centres = serializers.IntegerField(
+        help_text="Centres holding a valid model-centre designation on `as_of`."
+    )
+    reports_in = serializers.IntegerField(
+        help_text="Reports of the year in: submitted or accepted (not drafts, not returned)."
+    )
+    reports_accepted = serializers.IntegerField(help_text="Reports of the year accepted.")
+    share_reporting = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        allow_null=True,
+        help_text="`reports_in` in percent of `centres`.",
+    )
+    share_accepted = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        allow_null=True,
+        help_text="`reports_accepted` in percent of `centres`.",
+    )
     participants = ParticipantsSerializer()
     classes_by_topic = serializers.SerializerMethodField()
     funding = serializers.SerializerMethodField()

@@ -14,6 +14,8 @@ class Timeliness(models.TextChoices):
     """Where one district stands on one obligation, from its real submission."""
 
     MISSING = "missing", _("Not submitted")
+    # An obligation met in parts (each centre's report) of which some, not all, are in.
+    PARTIAL = "partial", _("Partly submitted")
     ON_TIME = "on_time", _("Submitted on time")
     LATE = "late", _("Submitted late")
     APPROVED = "approved", _("Approved")

@@ -12,10 +12,23 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Submitted:
     """A district's submission for an obligation: when it was first sent, and whether the
-    reviewer has approved (acknowledged, accepted) it."""
+    reviewer has approved (acknowledged, accepted) it.
 
-    first_submitted_at: datetime.datetime
+    Some obligations are met in parts: each community learning centre of a district sends its
+    own yearly report. Their reader gives every district asked about, with ``parts_due`` (the
+    parts owed, 0: nothing is owed), ``parts_sent`` (when each part that is in was first sent)
+    and ``parts_approved``; ``first_submitted_at`` is then when the last part came in, once every
+    part is in, else None."""
+
+    first_submitted_at: datetime.datetime | None
     approved: bool
+    parts_due: int | None = None  # None: one submission per district
+    parts_sent: tuple[datetime.datetime, ...] = ()
+    parts_approved: int = 0
+
+    @property
+    def in_parts(self) -> bool:
+        return self.parts_due is not None
 
 
 @dataclass(frozen=True)

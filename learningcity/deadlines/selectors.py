@@ -1,7 +1,7 @@
 """Reads: obligations, and where each district stands on them (set-based, fixed query count)."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -53,16 +53,42 @@ def exceptions_of(obligation: Obligation) -> QuerySet[DeadlineException]:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """An obligation met in parts (each active centre of a district sends its yearly report),
+    counted by part: due, in, and of those in, first sent by the due date or after it."""
+
+    due: int = 0
+    sent: int = 0
+    on_time: int = 0
+    late: int = 0
+    approved: int = 0
+
+    def __add__(self, other: "Parts") -> "Parts":
+        return Parts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Percent of the parts due that came in by the due date."""
+        return round(100 * self.on_time / self.due, 1) if self.due else None
+
+
+@dataclass(frozen=True)
 class UnitTimeliness:
     unit: AdministrativeUnit
     status: str
+    # When it came in; for an obligation met in parts, when the last part did (None until all).
     first_submitted_at: datetime.datetime | None
-    # Days after the due date it came in, or (missing) has been overdue; 0 when not late.
+    # Days after the due date it came in, or (missing, partial) has been overdue; 0 when not late.
     days_late: int
+    parts: Parts | None = None  # for an obligation met in parts
+
+    @property
+    def complete(self) -> bool:
+        return self.first_submitted_at is not None
 
     @property
     def on_time(self) -> bool:
-        return self.first_submitted_at is not None and self.days_late == 0
+        return self.complete and self.days_late == 0
 
     @property
     def late(self) -> bool:
@@ -72,27 +98,39 @@ class UnitTimeliness:
     def label(self) -> str:
         return Timeliness(self.status).label
 
+    @property
+    def text(self) -> str:
+        """The status as one line of an export: "Partly submitted (10/12)"."""
+        if self.parts is None:
+            return self.label
+        return f"{self.label} ({self.parts.sent}/{self.parts.due})"
+
 
 @dataclass
 class Tally:
-    """On time / late / missing over some units and obligations, and the on-time rate."""
+    """On time / late / partly in / missing over some units and obligations, and the on-time
+    rate. Each district counts once per obligation: one met in parts (the centres' reports) is
+    on time only when every part was in by the due date."""
 
     due: int = 0
     on_time: int = 0
     late: int = 0
+    partial: int = 0
     missing: int = 0
     approved: int = 0
 
     def add(self, row: UnitTimeliness) -> None:
         self.due += 1
         self.on_time += row.on_time
-        self.late += row.first_submitted_at is not None and row.late
-        self.missing += row.first_submitted_at is None
+        self.late += row.complete and row.late
+        self.partial += row.status == Timeliness.PARTIAL
+        self.missing += row.status == Timeliness.MISSING
         self.approved += row.status == Timeliness.APPROVED
 
     @property
     def on_time_rate(self) -> float | None:
-        """Percent of what was due that came in by its due date."""
+        """Percent of what was due that came in by its due date: the one definition every
+        page, export, API answer and report states."""
         return round(100 * self.on_time / self.due, 1) if self.due else None
 
 
@@ -101,6 +139,7 @@ class ObligationTimeliness:
     obligation: Obligation
     units: list[UnitTimeliness] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    parts: Parts | None = None  # the districts' parts added up, for an obligation met in parts
 
 
 @dataclass
@@ -116,18 +155,58 @@ class TimelinessTable:
     rows: list[DistrictTimeliness]
     city: Tally
 
+    @property
+    def has_parts(self) -> bool:
+        """Whether an obligation met in parts is shown: the page then states its rule."""
+        return any(column.parts is not None for column in self.columns)
+
+
+def _sent_on(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)
+
+
+def _judge_parts(unit, due_date: datetime.date, submitted, today: datetime.date) -> UnitTimeliness:
+    """A district's standing on an obligation met in parts: submitted once every part is in
+    (dated by the last of them), partly while some are, not at all while none is."""
+    sent_on = [_sent_on(moment) for moment in submitted.parts_sent]
+    on_time = sum(day <= due_date for day in sent_on)
+    parts = Parts(
+        due=submitted.parts_due,
+        sent=len(sent_on),
+        on_time=on_time,
+        late=len(sent_on) - on_time,
+        approved=submitted.parts_approved,
+    )
+    if parts.sent < parts.due:
+        status = Timeliness.PARTIAL if parts.sent else Timeliness.MISSING
+        return UnitTimeliness(unit, status, None, max(0, (today - due_date).days), parts)
+    last = max(submitted.parts_sent)
+    days_late = max(0, (_sent_on(last) - due_date).days)
+    if parts.approved == parts.due:
+        status = Timeliness.APPROVED
+    else:
+        status = Timeliness.LATE if days_late else Timeliness.ON_TIME
+    return UnitTimeliness(unit, status, last, days_late, parts)
+
 
 def _judge(unit, due_date: datetime.date, submitted, today: datetime.date) -> UnitTimeliness:
+    if submitted is not None and submitted.in_parts:
+        return _judge_parts(unit, due_date, submitted, today)
     if submitted is None:
         overdue = max(0, (today - due_date).days)
         return UnitTimeliness(unit, Timeliness.MISSING, None, overdue)
-    sent_on = timezone.localdate(submitted.first_submitted_at)
+    sent_on = _sent_on(submitted.first_submitted_at)
     days_late = max(0, (sent_on - due_date).days)
     if submitted.approved:
         status = Timeliness.APPROVED
     else:
         status = Timeliness.LATE if days_late else Timeliness.ON_TIME
     return UnitTimeliness(unit, status, submitted.first_submitted_at, days_late)
+
+
+def _owes(submitted) -> bool:
+    """False for a district that owes nothing of an obligation met in parts (no active centre)."""
+    return submitted is None or not submitted.in_parts or submitted.parts_due > 0
 
 
 def visible_districts(user) -> QuerySet[AdministrativeUnit]:
@@ -155,9 +234,13 @@ def timeliness(obligations, *, districts, today: datetime.date | None = None) ->
         for row in rows:
             row.cells.append(None)
         for pk in owed:
+            if not _owes(submitted.get(pk)):
+                continue
             cell = _judge(by_id[pk], obligation.due_date, submitted.get(pk), today)
             column.units.append(cell)
             column.tally.add(cell)
+            if cell.parts is not None:
+                column.parts = (column.parts or Parts()) + cell.parts
             row_of[pk].cells[-1] = cell
             row_of[pk].tally.add(cell)
             city.add(cell)
@@ -166,20 +249,34 @@ def timeliness(obligations, *, districts, today: datetime.date | None = None) ->
 
 
 def missing_units(obligation: Obligation) -> list[int]:
-    """Ids of the districts that owe ``obligation`` and have not submitted it (one query each)."""
+    """Ids of the districts that owe ``obligation`` and have not submitted all of it: nothing,
+    or (an obligation met in parts) only some of the parts (one query each)."""
     owed = [u.pk for u in obligation.units.all()] or list(
         portal_districts().values_list("pk", flat=True)
     )
     submitted = source(obligation.kind).submitted(obligation.period, owed)
-    return [pk for pk in owed if pk not in submitted]
+    return [
+        pk
+        for pk in owed
+        if _owes(submitted.get(pk))
+        and (pk not in submitted or submitted[pk].first_submitted_at is None)
+    ]
 
 
 def obligation_timeliness(
-    kind: str, *, user, period: ReportingPeriod | None = None, year: int | None = None
+    kind: str,
+    *,
+    user=None,
+    districts=None,
+    period: ReportingPeriod | None = None,
+    year: int | None = None,
 ) -> ObligationTimeliness | None:
-    """Where the districts ``user`` sees stand on the obligation of ``kind`` for ``period`` (or
-    ``year``), for the pages that show it beside their own figures; None if nothing is owed."""
+    """Where ``districts`` (default: those ``user`` sees) stand on the obligation of ``kind``
+    for ``period`` (or ``year``), for the pages and reports that show it beside their own
+    figures; None if nothing is owed."""
     obligation = obligation_of(kind, period=period, year=year)
     if obligation is None:
         return None
-    return timeliness([obligation], districts=visible_districts(user)).columns[0]
+    if districts is None:
+        districts = visible_districts(user)
+    return timeliness([obligation], districts=districts).columns[0]

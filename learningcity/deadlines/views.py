@@ -174,22 +174,39 @@ def timeliness(request):
 
 
 def _timeliness_sheet(table, label: str) -> Sheet:
+    """The matrix as the page shows it: a district's status under each obligation (with, for
+    one met in parts, the centres' reports in and due, on time and late), and the tallies."""
     headers = [_("GSO code"), _("District")]
     for column in table.columns:
         headers += [str(column.obligation), _("Days late")]
-    headers += [_("On time"), _("Late"), _("Missing"), _("On-time rate (%)")]
+        if column.parts is not None:
+            headers += [
+                _("Centres due"),
+                _("Centres' reports in"),
+                _("Centres' reports on time"),
+                _("Centres' reports late"),
+            ]
+    headers += [_("On time"), _("Late"), _("Partly submitted"), _("Missing")]
+    headers += [_("On-time rate (%)")]
     rows = []
     for row in table.rows:
         line = [row.unit.code, row.unit.name]
-        for cell in row.cells:
-            line += [cell.label, cell.days_late] if cell else ["", ""]
-        tally = row.tally
-        line += [tally.on_time, tally.late, tally.missing, tally.on_time_rate]
+        for column, cell in zip(table.columns, row.cells, strict=True):
+            line += [cell.text, cell.days_late] if cell else ["", ""]
+            if column.parts is not None:
+                parts = cell.parts if cell else None
+                line += [parts.due, parts.sent, parts.on_time, parts.late] if parts else [""] * 4
+        line += _tally_cells(row.tally)
         rows.append(line)
-    city = table.city
-    rows.append(
-        ["", _("City")]
-        + ["", ""] * len(table.columns)
-        + [city.on_time, city.late, city.missing, city.on_time_rate]
-    )
+    city = ["", _("City")]
+    for column in table.columns:
+        city += ["", ""]
+        if column.parts is not None:
+            parts = column.parts
+            city += [parts.due, parts.sent, parts.on_time, parts.late]
+    rows.append(city + _tally_cells(table.city))
     return Sheet(title=_("Timeliness") + f" {label}", headers=headers, rows=rows)
+
+
+def _tally_cells(tally) -> list:
+    return [tally.on_time, tally.late, tally.partial, tally.missing, tally.on_time_rate]

@@ -25,6 +25,8 @@ from districts.models import AdministrativeUnit
 from indicators import selectors as indicators
 from indicators.choices import Status, Unit
 from indicators.models import Framework
+from learningcity.deadlines.choices import ObligationKind
+from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.models import ReportingPeriod
 
 from . import selectors
@@ -559,6 +561,18 @@ def awards_section(scope: Scope) -> Section:
 # --- V. Community learning centres ----------------------------------------------------------------
 
 
+def _clc_deadlines(scope: Scope, years: list[int]) -> dict:
+    """{year: where the districts of the report stand on the centres' yearly reports of
+    ``year``}, for the years that have the obligation (the timeliness page's figures)."""
+    units = [scope.district] if scope.is_district else list(districts.portal_districts())
+    standings = {}
+    for year in years:
+        standing = obligation_timeliness(ObligationKind.CLC_REPORT, districts=units, year=year)
+        if standing is not None and standing.tally.due:
+            standings[year] = standing
+    return standings
+
+
 def clc_section(scope: Scope) -> Section:
     section = Section(key="clc", title=str(TITLES["clc"]))
     first_year = scope.years[0].year if scope.years else scope.period.year
@@ -570,47 +584,69 @@ def clc_section(scope: Scope) -> Section:
         section.no_data = _("No community learning centre is registered yet.")
         return section
     where = scope.district.name if scope.is_district else _("the city")
+    deadlines = _clc_deadlines(scope, [rollup.year for rollup in rollups])
     for rollup in rollups:
         total = rollup.total
         section.paragraphs.append(
             _(
-                "%(year)s, %(where)s: %(centres)s community learning centres (%(model)s model "
-                "centres); %(reports_in)s yearly reports sent in (%(share)s%% of centres), "
-                "%(accepted)s accepted; %(it)s%% of centres use IT (national target 70%% by "
-                "2025); %(participants)s participants in %(classes)s classes."
+                "%(year)s, %(where)s: %(centres)s community learning centres registered "
+                "(%(active)s active, %(model)s model centres); %(reports_in)s yearly reports in "
+                "(submitted or accepted; %(share)s%% of centres registered), %(accepted)s "
+                "accepted; %(it)s%% of centres use IT (national target 70%% by 2025); "
+                "%(participants)s participants in %(classes)s classes."
             )
             % {
                 "year": rollup.year,
                 "where": where,
                 "centres": total.centres,
+                "active": total.active_centres,
                 "model": total.model_centres,
                 "reports_in": total.reports_in,
                 "share": _percent_text(total.share_reporting),
                 "accepted": total.reports_accepted,
                 "it": _percent_text(total.it_share),
-                "participants": total.participants.get(Participants.TOTAL, 0),
-                "classes": total.classes_total,
+                "participants": _count_text(total.participants.get(Participants.TOTAL, 0)),
+                "classes": _count_text(total.classes_total),
             }
         )
+        standing = deadlines.get(rollup.year)
+        if standing is not None:
+            section.paragraphs.append(_clc_deadline_sentence(rollup.year, standing))
     latest = rollups[-1]
     total = latest.total
     section.figures += [
-        (_("Community learning centres"), total.centres),
+        (_("Community learning centres registered"), total.centres),
         (_("Model centres"), total.model_centres),
-        (_("Yearly reports sent in (%(year)s)") % {"year": latest.year}, total.reports_in),
+        (_("Yearly reports in (%(year)s)") % {"year": latest.year}, total.reports_in),
         (_("Centres using IT (%)"), _rounded(total.it_share)),
         (_("Participants (%(year)s)") % {"year": latest.year}, total.participants.get("total", 0)),
     ]
     year_headers = [str(rollup.year) for rollup in rollups]
     figure_rows = [
-        [_("Centres"), *(r.total.centres for r in rollups)],
+        [_("Centres registered"), *(r.total.centres for r in rollups)],
         [_("Active centres"), *(r.total.active_centres for r in rollups)],
         [_("Model centres"), *(r.total.model_centres for r in rollups)],
-        [_("Yearly reports sent in"), *(r.total.reports_in for r in rollups)],
+        [_("Yearly reports in (submitted or accepted)"), *(r.total.reports_in for r in rollups)],
         [_("Yearly reports accepted"), *(r.total.reports_accepted for r in rollups)],
         [_("Centres using IT"), *(r.total.using_it for r in rollups)],
         [_("Centres evaluated"), *(r.total.evaluated for r in rollups)],
     ]
+    if deadlines:
+
+        def by_year(read):
+            return [read(deadlines[r.year]) if r.year in deadlines else None for r in rollups]
+
+        figure_rows += [
+            [
+                _("Districts with every centre's report in on time"),
+                *by_year(lambda d: d.tally.on_time),
+            ],
+            [
+                _("On-time rate of the centres' reports, by district (%)"),
+                *by_year(lambda d: _rounded(d.tally.on_time_rate)),
+            ],
+            [_("Centres' reports in on time"), *by_year(lambda d: d.parts.on_time)],
+        ]
     figure_rows += [
         [str(p.label), *(r.total.participants.get(p.value, 0) for r in rollups)]
         for p in Participants
@@ -650,7 +686,7 @@ def clc_section(scope: Scope) -> Section:
                 title=_("Centres by district, %(year)s") % {"year": latest.year},
                 headers=[
                     _("District"),
-                    _("Centres"),
+                    _("Centres registered"),
                     _("Model centres"),
                     _("Reports sent in"),
                     _("Share reporting (%)"),
@@ -687,6 +723,34 @@ def clc_section(scope: Scope) -> Section:
             )
         )
     return section
+
+
+def _clc_deadline_sentence(year: int, standing) -> str:
+    tally, parts = standing.tally, standing.parts
+    return _(
+        "Yearly reports of %(year)s, due %(date)s: %(on_time)s/%(due)s districts had every "
+        "active centre's report in by the due date (on-time rate %(rate)s%%), %(late)s "
+        "later, %(partial)s in part, %(missing)s none; by centre, %(sent)s/%(centres)s reports "
+        "in, %(parts_on_time)s on time and %(parts_late)s late."
+    ) % {
+        "year": year,
+        "date": standing.obligation.due_date.strftime("%d/%m/%Y"),
+        "on_time": tally.on_time,
+        "due": tally.due,
+        "rate": _percent_text(tally.on_time_rate),
+        "late": tally.late,
+        "partial": tally.partial,
+        "missing": tally.missing,
+        "sent": parts.sent,
+        "centres": parts.due,
+        "parts_on_time": parts.on_time,
+        "parts_late": parts.late,
+    }
+
+
+def _count_text(value: int) -> str:
+    """A count in a sentence, grouped as the tables show it (219.404)."""
+    return number_format(value, force_grouping=True)
 
 
 def _percent_text(value) -> str:

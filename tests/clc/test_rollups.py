@@ -169,8 +169,13 @@ def test_page_export_and_api_agree(client, figures_2025, reviewer):
     stats = api.get("/api/v1/clc-stats/", {"year": 2025}).json()
     totals = stats["totals"]
 
-    assert figures.centres == city["Centres"] == totals["centres"] == 4
-    assert figures.reports_in == city["Reports in"] == totals["reports_in"] == 3
+    assert figures.centres == city["Centres registered"] == totals["centres"] == 4
+    assert (
+        figures.reports_in
+        == city["Reports in (submitted or accepted)"]
+        == totals["reports_in"]
+        == 3
+    )
     assert city["Share reporting (%)"] == 75.0 and totals["share_reporting"] == "75.0"
     assert figures.participants["total"] == city["Participants"] == 150
     assert totals["participants"] == {"total": 150, "women": 80, "elderly": 30, "disabled": 2}
@@ -180,7 +185,7 @@ def test_page_export_and_api_agree(client, figures_2025, reviewer):
     assert city["Good"] == 1 and city["Fair"] == 1  # Tốt, Khá
     assert {r["rating"]: r["centres"] for r in totals["ratings"]} == figures.ratings
     assert {r["topic"]: r["classes"] for r in totals["classes_by_topic"]} == figures.classes
-    assert rows["Quận 1"]["Centres"] == 3 and rows["Quận 3"]["Share using IT (%)"] == 0.0
+    assert rows["Quận 1"]["Centres registered"] == 3 and rows["Quận 3"]["Share using IT (%)"] == 0.0
     assert len(stats["districts"]) == 22 and len(rows) == 23
     by_topic = _sheet_rows(export.content, 1)["Whole city"]
     assert by_topic["Digital skills: classes"] == 4
@@ -360,10 +365,15 @@ def test_an_officer_reads_the_city_total_and_their_own_district_only(
     stats = api.get("/api/v1/clc-stats/", {"year": 2025}).json()
     assert [row["district"]["code"] for row in stats["districts"]] == ["770"]
     mine = stats["districts"][0]["figures"]
-    assert summary["Quận 3"]["Centres"] == mine["centres"] == 1
+    assert summary["Quận 3"]["Centres registered"] == mine["centres"] == 1
     assert summary["Quận 3"]["Participants"] == mine["participants"]["total"] == 0
     city = summary["Whole city"]
-    assert city["Centres"] == stats["totals"]["centres"] == page.context["figures"].centres == 4
+    assert (
+        city["Centres registered"]
+        == stats["totals"]["centres"]
+        == page.context["figures"].centres
+        == 4
+    )
     assert city["Participants"] == stats["totals"]["participants"]["total"] == 150
     # Quận 1's own page and export stay closed to Quận 3.
     assert client.get("/clc/stats/760/", {"year": 2025, "format": "xlsx"}).status_code == 404

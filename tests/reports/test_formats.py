@@ -263,6 +263,6 @@ def test_clc_rollups_of_the_year(compile_report, reviewer, officer_1, periods, h
 
     report = compile_report(user=reviewer, kind="yearly", period=periods["2025"])
     figures = summary(workbook(report))
-    assert figures[("V", t("Community learning centres"))] == 1
+    assert figures[("V", t("Community learning centres registered"))] == 1
     assert figures[("V", t("Participants (%(year)s)") % {"year": 2025})] == 1200
     assert figures[("V", t("Centres using IT (%)"))] == 100

@@ -77,28 +77,56 @@ class ExceptionGrantSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class PartsSerializer(serializers.Serializer):
+    due = serializers.IntegerField(help_text="Active centres owing a report.")
+    sent = serializers.IntegerField(help_text="Of those, reports in (submitted or accepted).")
+    on_time = serializers.IntegerField(help_text="Reports in first sent by the due date.")
+    late = serializers.IntegerField(help_text="Reports in first sent after the due date.")
+    approved = serializers.IntegerField(help_text="Reports accepted by the district office.")
+    on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="Percent of the centres due whose report was in on time."
+    )
+
+
+PARTS_HELP = (
+    "For an obligation met in parts (the community learning centres' yearly reports, one per "
+    "active centre): the centres counted; null for the other kinds."
+)
+
+
 class UnitTimelinessSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
     status = serializers.ChoiceField(choices=Timeliness.choices)
     first_submitted_at = serializers.DateTimeField(allow_null=True)
     days_late = serializers.IntegerField(
-        help_text="Days after the due date it came in, or (missing) has been overdue."
+        help_text="Days after the due date it came in, or (missing, partial) has been overdue."
     )
+    parts = PartsSerializer(allow_null=True, help_text=PARTS_HELP)
 
 
 class TallySerializer(serializers.Serializer):
     due = serializers.IntegerField()
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
+    partial = serializers.IntegerField(
+        help_text="Partly submitted: some, not all, of the centres' reports are in."
+    )
     missing = serializers.IntegerField()
     approved = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True, help_text="Percent on time.")
+    on_time_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Percent of what was due that was all in by its due date; each district counts "
+            "once per obligation, and one that has partly submitted is not on time."
+        ),
+    )
 
 
 class ObligationTimelinessSerializer(serializers.Serializer):
     obligation = ObligationSerializer()
     tally = TallySerializer()
+    parts = PartsSerializer(allow_null=True, help_text=PARTS_HELP)
     units = UnitTimelinessSerializer(many=True)
 
 

@@ -150,13 +150,18 @@ class TimelinessView(APIView):
         summary="Who submitted on time, late or not at all",
         description=(
             "For one period (`period`) or every period of a year (`year`): each obligation with "
-            "each district's status (missing, on_time, late, approved), judged on the first "
-            "submission, plus each district's and the city's tally and on-time rate. A district "
-            "officer sees their own district. The number of queries does not grow with the "
-            "number of districts.\n\nThe districts (their rows, and their cells under each "
-            "obligation) come in pages (`count`, `next`, `previous`; `page`, `page_size`): a "
-            "city's districts fit one page, a country's 696 do not. The tallies count every "
-            "district and are on every page."
+            "each district's status (missing, partial, on_time, late, approved), judged on the "
+            "first submission, plus each district's and the city's tally and on-time rate. A "
+            "district officer sees their own district. The number of queries does not grow "
+            "with the number of districts.\n\nThe community learning centres' yearly reports "
+            "are met in parts: each active centre of a district sends its own. A district has "
+            "submitted (on_time, late, approved) when every active centre's report is in "
+            "(submitted or accepted), dated by the last of them; `partial` while only some "
+            "are; `missing` while none is; it is on time only when complete by the due date. "
+            "`parts` counts the centres: due, in, on time and late.\n\nThe districts (their "
+            "rows, and their cells under each obligation) come in pages (`count`, `next`, "
+            "`previous`; `page`, `page_size`): a city's districts fit one page, a country's "
+            "696 do not. The tallies count every district and are on every page."
         ),
         parameters=[PERIOD, YEAR, *PAGE_PARAMETERS],
         responses={200: TimelinessSerializer, 400: ERRORS[400]},
@@ -179,6 +184,7 @@ class TimelinessView(APIView):
             {
                 "obligation": column.obligation,
                 "tally": column.tally,
+                "parts": column.parts,
                 "units": [cell for cell in column.units if cell.unit.pk in shown],
             }
             for column in table.columns
