@@ -2,7 +2,8 @@
 submission told around its deadline: the district's officer opened it, sent it on a day near
 the due date (most on time, some late), and the reviewer (the Department, or the district
 office for a learning centre's report) accepted or returned it a few days later. Timeliness,
-the records' dates and their history rows thus tell the same story. Idempotent."""
+the records' dates, their history rows and the notices sent about them thus tell the same
+story. Idempotent."""
 
 import datetime
 import zlib
@@ -60,8 +61,8 @@ def demo_data_load() -> list[str]:
         told += _tell(obligation, cast)
     return [
         f"Deadlines: {Obligation.objects.count()} obligations for "
-        f"{', '.join(map(str, years))}; {told} history rows and dates of demo submissions told "
-        "around them"
+        f"{', '.join(map(str, years))}; {told} history rows, dates and notices of demo "
+        "submissions told around them"
     ]
 
 
@@ -108,4 +109,36 @@ def _tell(obligation: Obligation, cast: dict) -> int:
                 reviewed = sent + datetime.timedelta(days=3 + row.pk % 6)
                 steps.append(Step(row.status, at(reviewed, 14), reviewer))
         stories.append((row, steps))
-    return retell_many(stories, children=children)
+    return retell_many(stories, children=children) + _date_notices(obligation.kind, stories)
+
+
+def _date_notices(kind: str, stories: list) -> int:
+    """Date the notices the services sent about each record at the step they tell of: "sent"
+    when it was sent, "returned" or "approved" when it was reviewed."""
+    from django.urls import reverse
+
+    from learningcity.notifications.choices import NoticeKind
+    from learningcity.notifications.models import Notification
+
+    page = {
+        ObligationKind.INTERIM_REVIEW: "districts:review",
+        ObligationKind.INDICATOR_SUBMISSION: "indicators:submission",
+    }.get(kind)
+    if page is None:  # the demo's centre reports are written in bulk: no notice was sent
+        return 0
+    moments = {}
+    for record, steps in stories:
+        url = reverse(page, args=[record.pk])
+        for step in steps[1:]:
+            notice = {"submitted": NoticeKind.SUBMITTED, "returned": NoticeKind.RETURNED}.get(
+                step.status, NoticeKind.APPROVED
+            )
+            moments[(url, notice)] = step.at
+    stale = []
+    for notice in Notification.objects.filter(url__in={url for url, _kind in moments}):
+        moment = moments.get((notice.url, notice.kind))
+        if moment is not None and notice.created_at != moment:
+            notice.created_at = moment
+            stale.append(notice)
+    Notification.objects.bulk_update(stale, ["created_at"], batch_size=500)
+    return len(stale)

@@ -20,6 +20,7 @@ from learningcity.choices import Role
 from learningcity.deadlines.models import Obligation
 from learningcity.demo import DEMO_PASSWORD
 from learningcity.models import ReportingPeriod
+from learningcity.notifications.models import Notification
 
 
 def test_demo_data_loads_twice_without_duplicates(hcmc):
@@ -115,6 +116,9 @@ def test_every_demo_history_row_tells_the_demo_story(hcmc):
     for model in (Submission, InterimReview, ActivityReport, SteeringCommittee, KeyTaskProgress):
         assert not model.history.filter(history_user=admin).exists(), model
     assert not Obligation.history.filter(history_date__gte=loaded_at).exists()
+    # The notices sent about them are dated with them.
+    notices = Notification.objects.filter(kind__in=["submitted", "returned", "approved"])
+    assert notices.exists() and not notices.filter(created_at__gte=loaded_at).exists()
 
     # The demo's timeliness is the history's: a submission was first sent when its history
     # says it was sent, by the district.
