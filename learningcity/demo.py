@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from districts.models import AdministrativeUnit
@@ -222,14 +222,53 @@ def retell_many(stories: list[tuple[models.Model, list[Step]]], *, children=()) 
             for name in ("created_at", "updated_at", "status_changed_at", "first_submitted_at")
             if name in names
         ]
-        history_model.objects.bulk_update(stale_rows, fields, batch_size=500)
+        _update(history_model, stale_rows, fields)
     for child_model, rows in stale_kin.items():
-        child_model.objects.bulk_update(rows, ["history_date", "history_user"], batch_size=500)
+        _update(child_model, rows, ["history_date", "history_user"])
         changed += len(rows)
     if stale_records:
-        # bulk_update writes the values given: ``auto_now`` does not date them today.
-        model.objects.bulk_update(stale_records, sorted(record_fields), batch_size=500)
+        _update(model, stale_records, sorted(record_fields))
     return changed
+
+
+def _update(model, rows: list, names: list[str]) -> None:
+    """Write ``names`` of ``rows`` as they are set (``auto_now`` does not date them today).
+
+    On PostgreSQL one UPDATE … FROM (VALUES …) per thousand rows: ``bulk_update`` builds a
+    CASE expression per row and field, which takes seconds for the demo's thousands of rows.
+    """
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, names, batch_size=500)
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    columns = ", ".join(
+        f"{connection.ops.quote_name(f.column)} = v.{connection.ops.quote_name(f.column)}"
+        for f in fields
+    )
+    casts = ", ".join(
+        [f"%s::{meta.pk.db_type(connection)}"]
+        + [f"%s::{(f.target_field if f.is_relation else f).db_type(connection)}" for f in fields]
+    )
+    aliases = ", ".join(connection.ops.quote_name(c) for c in ["pk", *(f.column for f in fields)])
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            batch = rows[start : start + 1000]
+            values = ", ".join(f"({casts})" for _row in batch)
+            params = [
+                value
+                for row in batch
+                for value in [
+                    row.pk,
+                    *(f.get_db_prep_value(getattr(row, f.attname), connection) for f in fields),
+                ]
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET {columns} FROM (VALUES {values}) AS v({aliases}) "
+                f"WHERE {table}.{pk} = v.pk",
+                params,
+            )
 
 
 def _date_rows(rows: list, steps: list[Step]) -> tuple[list, dict]:
