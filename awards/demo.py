@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from districts.models import AdministrativeUnit
 from districts.selectors import portal_district_list
 from learningcity.choices import Role
+from learningcity.demo import NAMED_DISTRICTS, district_officers
 
 from .choices import AttachmentKind, CommentStatus, DossierAction, DossierStatus, NomineeKind
 from .models import (
@@ -228,10 +229,7 @@ class Loader:
         self.reviewer = (
             users.filter(role=Role.DEPARTMENT_REVIEWER).order_by("pk").first() or self.admin
         )
-        self.officers = {
-            u.unit_id: u
-            for u in users.filter(role=Role.DISTRICT_OFFICER, is_active=True).order_by("-pk")
-        }
+        self.officers = district_officers()
         self.districts = list(portal_district_list())
         self.wards: dict[int, list[AdministrativeUnit]] = {}
         for ward in (
@@ -568,9 +566,9 @@ def _load_2025(loader: Loader, movement: Movement) -> str:
         return f"Awards: the {round.year} round is already loaded."
     rng = loader.rng
     now = timezone.now()
-    # Every other dossier goes to a demo officer's district, so each of them has work in
+    # Every other dossier goes to a named demo account's district, so each of them has work in
     # several states; the rest spread over the other districts.
-    own = [d for d in loader.districts if d.pk in loader.officers] or loader.districts
+    own = [d for d in loader.districts if d.code in NAMED_DISTRICTS] or loader.districts
     others = [d for d in loader.districts if d not in own] or own
     kinds = [
         NomineeKind.COLLECTIVE,

@@ -222,8 +222,10 @@ def public_awarded(*, round: Round) -> list[PublicDecision]:
         d.pk: PublicDecision(d.number, d.signed_on, d.signer)
         for d in Decision.objects.filter(round=round).order_by("signed_on", "pk")
     }
-    awarded = Dossier.objects.filter(round=round, status=DossierStatus.AWARDED).order_by(
-        "decision", "district__code", "number"
+    awarded = (
+        received_dossiers()
+        .filter(AWARDED, round=round)
+        .order_by("decision", "district__code", "number")
     )
     for row in _public_rows(awarded, "decision_id"):
         decisions[row["decision_id"]].dossiers.append(row)
@@ -248,6 +250,27 @@ def moderation_queue(*, user) -> QuerySet[PublicComment]:
 
 
 # --- Statistics -----------------------------------------------------------------------------------
+# One definition of each fact, which every page, API answer, export, report and computed indicator
+# counts: "received" is received_dossiers(), "awarded" is those of them matching AWARDED.
+
+AWARDED = Q(status=DossierStatus.AWARDED)
+
+
+def received_dossiers() -> QuerySet[Dossier]:
+    """Every dossier the Department received: status received or any later one (under review,
+    recommended, not recommended, awarded, rejected). Drafts and dossiers still submitted or
+    returned for supplement are not received."""
+    return Dossier.objects.filter(status__in=RECEIVED_STATUSES)
+
+
+def _received_and_awarded(queryset: QuerySet[Dossier], key: str) -> dict:
+    """{``key`` value: (received, awarded)} over ``queryset`` of received dossiers, one query."""
+    return {
+        row[key]: (row["received"], row["awarded"])
+        for row in queryset.values(key)
+        .annotate(received=Count("pk"), awarded=Count("pk", filter=AWARDED))
+        .order_by()
+    }
 
 
 @dataclass
@@ -268,45 +291,30 @@ class RoundStats:
     by_field: list[StatRow]
 
 
-def _grouped(received: QuerySet, key: str) -> dict:
-    return {
-        row[key]: row
-        for row in received.values(key)
-        .annotate(received=Count("pk"), awarded=Count("pk", filter=Q(status=DossierStatus.AWARDED)))
-        .order_by()
-    }
+def counts_by_kind(*, round: Round) -> list[StatRow]:
+    """Dossiers of ``round`` received and awarded, by nominee kind in the choices' order."""
+    kinds = _received_and_awarded(received_dossiers().filter(round=round), "nominee_kind")
+    return [
+        StatRow(value, str(label), *kinds.get(value, (0, 0)))
+        for value, label in NomineeKind.choices
+    ]
 
 
 def round_stats(*, round: Round) -> RoundStats:
     """Received vs awarded in ``round``, by nominee kind, district and field (5 queries).
 
-    "Received" counts every dossier the Department received: status received or any later one
-    (under review, recommended, not recommended, awarded, rejected). Drafts and dossiers still
-    submitted or returned for supplement are not counted.
+    The totals are the sums by kind: every dossier has exactly one kind.
     """
-    received = Dossier.objects.filter(round=round, status__in=RECEIVED_STATUSES)
-    kinds = _grouped(received, "nominee_kind")
-    by_kind = [
-        StatRow(value, str(label), kinds.get(value, {}).get("received", 0), 0)
-        for value, label in NomineeKind.choices
+    received = received_dossiers().filter(round=round)
+    by_kind = counts_by_kind(round=round)
+    districts = _received_and_awarded(received, "district_id")
+    by_district = [
+        StatRow(unit.code, unit.name, *districts.get(unit.pk, (0, 0)))
+        for unit in portal_district_list()
     ]
-    for row in by_kind:
-        row.awarded = kinds.get(row.key, {}).get("awarded", 0)
-    districts = _grouped(received, "district_id")
-    by_district = []
-    for unit in portal_district_list():
-        counts = districts.get(unit.pk, {})
-        by_district.append(
-            StatRow(unit.code, unit.name, counts.get("received", 0), counts.get("awarded", 0))
-        )
-    fields = _grouped(received, "field_id")
+    fields = _received_and_awarded(received, "field_id")
     by_field = [
-        StatRow(
-            f.code,
-            f.display_name,
-            fields.get(f.pk, {}).get("received", 0),
-            fields.get(f.pk, {}).get("awarded", 0),
-        )
+        StatRow(f.code, f.display_name, *fields.get(f.pk, (0, 0)))
         for f in FieldOfActivity.objects.order_by("order", "code")
     ]
     return RoundStats(
@@ -323,13 +331,7 @@ def dossier_counts(*, district_ids, year: int) -> dict[int, tuple[int, int]]:
     """{district id: (dossiers received, dossiers awarded)} in the round of ``year``, one query;
     the figures the indicators app computes from."""
     ids = list(district_ids)
-    rows = {
-        row["district"]: (row["received"], row["awarded"])
-        for row in Dossier.objects.filter(
-            round__year=year, district__in=ids, status__in=RECEIVED_STATUSES
-        )
-        .values("district")
-        .annotate(received=Count("pk"), awarded=Count("pk", filter=Q(status=DossierStatus.AWARDED)))
-        .order_by()
-    }
+    rows = _received_and_awarded(
+        received_dossiers().filter(round__year=year, district__in=ids), "district_id"
+    )
     return {pk: rows.get(pk, (0, 0)) for pk in ids}

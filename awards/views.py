@@ -608,6 +608,7 @@ def public_round(request, pk: int):
     """
     round = get_object_or_404(Round.objects.select_related("movement"), pk=pk)
     nominees = selectors.public_nominees(round=round)
+    by_kind = selectors.counts_by_kind(round=round)
     form = CommentForm(request.POST or None, nominees=nominees) if nominees else None
     status = 200
     if request.method == "POST" and form is not None:
@@ -641,6 +642,9 @@ def public_round(request, pk: int):
             "comment_over": round.comment_closes < timezone.localdate(),
             "nominees": nominees,
             "decisions": selectors.public_awarded(round=round),
+            "by_kind": by_kind,
+            "received_total": sum(row.received for row in by_kind),
+            "awarded_total": sum(row.awarded for row in by_kind),
             "comments": selectors.public_comments(round=round),
             "form": form,
         },

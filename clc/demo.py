@@ -1,28 +1,32 @@
 """Demo centres: one per ward of the city (273), about one model centre per district, yearly
 reports and evaluations for 2024 and 2025 in mixed states, with some districts missing reports.
 
+The current year's reports are being written (drafts), due at the end of March next year.
+
 Deterministic (every centre, report and evaluation draws from its own seeded generator) and
 idempotent (what exists is left alone). Rows are created in bulk, with their history rows,
-in a few seconds.
+in a few seconds. Each district's officer registers its centres, writes and sends their reports
+and accepts or returns them (the district office reviews its centres' reports), and evaluates
+them: a report has a history row for each step, which the deadlines demo dates around the
+report's deadline; a centre is dated when the portal started, an evaluation on its day.
 """
 
+import copy
 import datetime
 import random
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from districts.selectors import in_portal, ward_list
-from learningcity.choices import Role
+from learningcity.demo import FIRST_DEMO_YEAR, at, demo_years, district_officers
 
 from . import selectors
 from .choices import ActivityReportStatus, CentreStatus, LearningTopic
 from .models import ActivityReport, Centre, Evaluation, EvaluationScore, ReportTopic
 
-YEARS = (2024, 2025)
 CHANGE_REASON = "demo data"
 # District code -> years with no report from any of its centres.
 SILENT = {"784": {2025}, "786": {2025}, "787": {2024}}
@@ -47,6 +51,8 @@ STATES = {
         (None, 10),
     ],
 }
+# A later year, still under way: some centres have begun their report.
+STATES_UNDER_WAY = [(ActivityReportStatus.DRAFT, 30), (None, 70)]
 IT_LIKELIHOOD = {2024: 0.58, 2025: 0.74}
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Huỳnh", "Phan"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Quốc", "Ngọc", "Hữu", "Thu"]
@@ -103,7 +109,13 @@ def _centre(ward, rng: random.Random, *, model: str | None, suspended: bool) -> 
 
 def _report(centre: Centre, year: int, status: str, rng: random.Random):
     total = rng.randint(250, 3200)
-    uses_it = rng.random() < IT_LIKELIHOOD[year]
+    uses_it = rng.random() < IT_LIKELIHOOD.get(year, IT_LIKELIHOOD[2025])
+    # Placeholder dates of sending and review; the deadlines demo dates them around the due date.
+    changed = (
+        timezone.make_aware(datetime.datetime(year + 1, 1, rng.randint(5, 28), 9, 0))
+        if status != ActivityReportStatus.DRAFT
+        else None
+    )
     report = ActivityReport(
         centre=centre,
         year=year,
@@ -120,13 +132,10 @@ def _report(centre: Centre, year: int, status: str, rng: random.Random):
         highlights=rng.choice(HIGHLIGHTS),
         difficulties=rng.choice(DIFFICULTIES),
         status=status,
-        status_changed_at=timezone.make_aware(
-            datetime.datetime(year + 1, 1, rng.randint(5, 28), 9, 0)
-        )
-        if status != ActivityReportStatus.DRAFT
-        else None,
+        status_changed_at=changed,
+        first_submitted_at=changed,
         review_comment=RETURN_COMMENT if status == ActivityReportStatus.RETURNED else "",
-        version=1 if status == ActivityReportStatus.DRAFT else 2,
+        version=len(_path(status)),
     )
     topics = []
     for topic in LearningTopic.values:
@@ -134,6 +143,35 @@ def _report(centre: Centre, year: int, status: str, rng: random.Random):
             classes = rng.randint(1, 10)
             topics.append((topic, classes, classes * rng.randint(4, 12)))
     return report, topics
+
+
+def _path(status: str) -> list[str]:
+    """The states a report went through to reach ``status``."""
+    if status == ActivityReportStatus.DRAFT:
+        return [status]
+    if status == ActivityReportStatus.SUBMITTED:
+        return [ActivityReportStatus.DRAFT, status]
+    return [ActivityReportStatus.DRAFT, ActivityReportStatus.SUBMITTED, status]
+
+
+def _report_history(reports: list[ActivityReport], officers) -> None:
+    """A history row for each step of each report, in the order they were taken, with the
+    officer of the centre's district as actor (dated by the deadlines demo)."""
+    rows = []
+    for report in reports:
+        path = _path(report.status)
+        for version, status in enumerate(path, start=1):
+            row = copy.copy(report)
+            row.status, row.version = status, version
+            if status == ActivityReportStatus.DRAFT:
+                row.status_changed_at = row.first_submitted_at = None
+            row._history_user = officers.get(report.centre.ward.parent_id)
+            rows.append((version, row))
+    # Every report's first step before any report's second: history rows dated in this order.
+    rows.sort(key=lambda pair: pair[0])
+    ActivityReport.history.bulk_history_create(
+        [row for _version, row in rows], default_change_reason=CHANGE_REASON, batch_size=500
+    )
 
 
 def _evaluation(centre: Centre, year: int, criteria, bands, rng: random.Random):
@@ -162,8 +200,9 @@ def _weighted(rng: random.Random, choices):
 
 @transaction.atomic
 def demo_data_load() -> list[str]:
-    admin = get_user_model().objects.filter(role=Role.DEPARTMENT_ADMIN).order_by("pk").first()
-    history = {"default_user": admin, "default_change_reason": CHANGE_REASON}
+    officers = district_officers()
+    history = {"default_change_reason": CHANGE_REASON}
+    years = demo_years()
     wards = list(in_portal(ward_list(), district="parent"))
     by_district: dict[str, list] = {}
     for ward in wards:
@@ -178,42 +217,46 @@ def demo_data_load() -> list[str]:
     suspended = {ward.pk for ward in rng.sample(wards, SUSPENDED_WARDS) if ward.pk not in models}
 
     registered = set(Centre.objects.values_list("ward_id", flat=True))
-    new_centres = [
-        _centre(
+    new_centres = []
+    for ward in wards:
+        if ward.pk in registered:
+            continue
+        centre = _centre(
             ward,
             random.Random(f"centre-{ward.code}"),
             model=models.get(ward.pk),
             suspended=ward.pk in suspended,
         )
-        for ward in wards
-        if ward.pk not in registered
-    ]
+        # Registered by the district's officer when the portal opened.
+        day = datetime.date(FIRST_DEMO_YEAR, 1, 8) + datetime.timedelta(days=ward.pk % 20)
+        centre._history_date, centre._history_user = at(day, 9), officers.get(ward.parent_id)
+        new_centres.append(centre)
     bulk_create_with_history(new_centres, Centre, **history)
 
     centres = list(Centre.objects.filter(ward__in=wards).select_related("ward__parent"))
     reported = set(ActivityReport.objects.values_list("centre_id", "year"))
     new_reports, topic_rows = [], []
-    for year in YEARS:
+    for year in years:
         for centre in centres:
             if (centre.pk, year) in reported or year in SILENT.get(centre.ward.parent.code, ()):
                 continue
             rng = random.Random(f"report-{centre.ward.code}-{year}")
-            status = _weighted(rng, STATES[year])
+            status = _weighted(rng, STATES.get(year, STATES_UNDER_WAY))
             if status is None:
                 continue
             report, topics = _report(centre, year, status, rng)
             new_reports.append(report)
             topic_rows.append(topics)
-    bulk_create_with_history(new_reports, ActivityReport, **history)
-    bulk_create_with_history(
-        [
-            ReportTopic(report=report, topic=topic, classes=classes, sessions=sessions)
-            for report, topics in zip(new_reports, topic_rows, strict=True)
-            for topic, classes, sessions in topics
-        ],
-        ReportTopic,
-        **history,
-    )
+    ActivityReport.objects.bulk_create(new_reports, batch_size=500)
+    # The topics' history first: they were written in the draft, before it was sent.
+    topics = []
+    for report, rows in zip(new_reports, topic_rows, strict=True):
+        for topic, classes, sessions in rows:
+            row = ReportTopic(report=report, topic=topic, classes=classes, sessions=sessions)
+            row._history_user = officers.get(report.centre.ward.parent_id)
+            topics.append(row)
+    bulk_create_with_history(topics, ReportTopic, **history)
+    _report_history(new_reports, officers)
 
     criteria = list(selectors.active_criteria())
     bands = list(selectors.rating_scale())  # best first
@@ -224,7 +267,7 @@ def demo_data_load() -> list[str]:
         )
     )
     new_evaluations, score_rows = [], []
-    for year in YEARS:
+    for year in years:
         for centre in centres:
             key = (centre.pk, year)
             if key in evaluated or key not in accepted:
@@ -233,20 +276,25 @@ def demo_data_load() -> list[str]:
                 continue
             rng = random.Random(f"evaluation-{centre.ward.code}-{year}")
             evaluation, scores = _evaluation(centre, year, criteria, bands, rng)
+            # Entered by the district's officer the day after the evaluation.
+            evaluation._history_date = at(evaluation.evaluated_on + datetime.timedelta(days=1), 10)
+            evaluation._history_user = officers.get(centre.ward.parent_id)
             new_evaluations.append(evaluation)
             score_rows.append(scores)
     bulk_create_with_history(new_evaluations, Evaluation, **history)
-    bulk_create_with_history(
-        [
-            EvaluationScore(
-                evaluation=evaluation, criterion=c, max_points=c.max_points, points=points
+    scores = []
+    for evaluation, rows in zip(new_evaluations, score_rows, strict=True):
+        for criterion, points in rows:
+            score = EvaluationScore(
+                evaluation=evaluation,
+                criterion=criterion,
+                max_points=criterion.max_points,
+                points=points,
             )
-            for evaluation, scores in zip(new_evaluations, score_rows, strict=True)
-            for c, points in scores
-        ],
-        EvaluationScore,
-        **history,
-    )
+            score._history_date = evaluation._history_date
+            score._history_user = evaluation._history_user
+            scores.append(score)
+    bulk_create_with_history(scores, EvaluationScore, **history)
 
     today = timezone.localdate()
     model_count = Centre.objects.model_at(today).count()

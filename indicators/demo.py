@@ -1,13 +1,16 @@
 """Demo indicator submissions: every district for 2024 and 2025, in mixed states, with values
-near the national targets. Deterministic and idempotent."""
+near the national targets, and the current year's drafts being filled in. Each step is taken by
+whom it belongs to: the district's officer opens, fills in and sends; the Department's reviewer
+approves or returns (the deadlines demo then dates them around the deadline). Deterministic and
+idempotent."""
 
 import random
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from districts.selectors import portal_district_list
-from learningcity.choices import Role
+from learningcity.demo import department_reviewer, district_officers
 from learningcity.models import ReportingPeriod
 
 from . import services
@@ -29,6 +32,9 @@ STATES_2025 = {
     "787": None,  # not started
 }
 MISSING_2024 = {"786", "787"}
+# Districts that have begun the current year's values (a draft, half filled in): the named demo
+# districts and a few others, the year running to its deadline of 15 January.
+STARTED_THIS_YEAR = {"760", "769", "770", "764", "771", "778"}
 COUNT_RANGES = {
     "WB2.2": (2_000, 30_000),
     "WB3.1": (10, 80),
@@ -58,40 +64,48 @@ def _entry(rng: random.Random, indicator: Indicator, district, year: int) -> Ent
     return Entry(value=int(rng.randint(low, high) * growth))
 
 
+def _state(district, year: int, this_year: int) -> str | None:
+    """The state of the district's submission of ``year`` in the demo (None: not started)."""
+    if year == 2024:
+        return None if district.code in MISSING_2024 else SubmissionStatus.APPROVED
+    if year == 2025:
+        return STATES_2025.get(district.code, SubmissionStatus.APPROVED)
+    if year == this_year and district.code in STARTED_THIS_YEAR:
+        return SubmissionStatus.DRAFT
+    return None
+
+
 @transaction.atomic
 def demo_data_load() -> list[str]:
     rng = random.Random(2030)
-    user_model = get_user_model()
-    admin = user_model.objects.filter(role=Role.DEPARTMENT_ADMIN).first()
-    reviewer = user_model.objects.filter(role=Role.DEPARTMENT_REVIEWER).first()
+    officers = district_officers()
+    reviewer = department_reviewer()
     entered = list(
         Indicator.objects.filter(
             computed="", area__group__framework__is_current=True
         ).prefetch_related("targets")
     )
+    this_year = timezone.localdate().year
     made = 0
-    for year in (2024, 2025):
+    for year in sorted({2024, 2025, this_year}):
         period = ReportingPeriod.objects.get_or_create_for(kind="year", year=year)
         for district in portal_district_list():
-            state = SubmissionStatus.APPROVED
-            if year == 2024 and district.code in MISSING_2024:
-                continue
-            if year == 2025:
-                state = STATES_2025.get(district.code, SubmissionStatus.APPROVED)
+            state = _state(district, year, this_year)
             if (
                 state is None
                 or Submission.objects.filter(district=district, period=period).exists()
             ):
                 continue
             made += 1
-            submission = services.submission_open(user=admin, district=district, period=period)
-            entries = {i.code: _entry(rng, i, district, year) for i in entered}
+            officer = officers[district.pk]
+            submission = services.submission_open(user=officer, district=district, period=period)
+            entries = {i.code: _entry(rng, i, district, min(year, 2025)) for i in entered}
             if state == SubmissionStatus.DRAFT:
                 entries = dict(list(entries.items())[: len(entries) // 2])
-            services.values_save(user=admin, submission=submission, entries=entries)
+            services.values_save(user=officer, submission=submission, entries=entries)
             if state == SubmissionStatus.DRAFT:
                 continue
-            submission = services.submission_submit(user=admin, submission=submission)
+            submission = services.submission_submit(user=officer, submission=submission)
             if state == SubmissionStatus.APPROVED:
                 services.submission_approve(user=reviewer, submission=submission)
             elif state == SubmissionStatus.RETURNED:

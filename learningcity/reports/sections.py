@@ -497,18 +497,25 @@ def awards_section(scope: Scope) -> Section:
     for award_round in sorted(rounds, key=lambda r: r.year):
         stats = awards.round_stats(round=award_round)
         name = str(award_round)
+        facts = {
+            "round": name,
+            "received": stats.received,
+            "received_kinds": _kind_sentence(stats.by_kind, "received") or "0",
+            "awarded": stats.awarded,
+            "awarded_kinds": _kind_sentence(stats.by_kind, "awarded"),
+        }
         section.paragraphs.append(
             _(
                 "%(round)s: the Department received %(received)s dossiers (%(received_kinds)s); "
                 "%(awarded)s were awarded (%(awarded_kinds)s)."
             )
-            % {
-                "round": name,
-                "received": stats.received,
-                "received_kinds": _kind_sentence(stats.by_kind, "received") or "0",
-                "awarded": stats.awarded,
-                "awarded_kinds": _kind_sentence(stats.by_kind, "awarded") or "0",
-            }
+            % facts
+            if stats.awarded
+            else _(
+                "%(round)s: the Department received %(received)s dossiers (%(received_kinds)s); "
+                "none has been awarded yet."
+            )
+            % facts
         )
         section.figures += [
             (_("%(round)s: dossiers received") % {"round": name}, stats.received),
