@@ -13,6 +13,8 @@ class ObligationKind(models.TextChoices):
 class Timeliness(models.TextChoices):
     """Where one district stands on one obligation, from its real submission."""
 
+    # Not in yet, and its due date has not passed: nothing is late yet.
+    PENDING = "pending", _("Not yet due")
     MISSING = "missing", _("Not submitted")
     # An obligation met in parts (each centre's report) of which some, not all, are in.
     PARTIAL = "partial", _("Partly submitted")

@@ -48,6 +48,19 @@ def periods_with_obligations() -> QuerySet[ReportingPeriod]:
     )
 
 
+def latest_period_due(periods, *, today: datetime.date | None = None) -> ReportingPeriod | None:
+    """Of ``periods`` (latest first, from ``periods_with_obligations``), the latest with an
+    obligation already due: the one a timeliness page opens on, since before its due date no
+    district can be late. The earliest of them when none is due yet."""
+    today = today or timezone.localdate()
+    due = set(
+        Obligation.objects.filter(period__in=periods, due_date__lte=today).values_list(
+            "period_id", flat=True
+        )
+    )
+    return next((p for p in periods if p.pk in due), periods[-1] if periods else None)
+
+
 def exceptions_of(obligation: Obligation) -> QuerySet[DeadlineException]:
     return obligation.exceptions.select_related("unit", "granted_by").order_by("unit__code")
 
@@ -118,8 +131,12 @@ class Tally:
     partial: int = 0
     missing: int = 0
     approved: int = 0
+    pending: int = 0  # not in, not yet due: outside the rate until the due date passes
 
     def add(self, row: UnitTimeliness) -> None:
+        if row.status == Timeliness.PENDING:
+            self.pending += 1
+            return
         self.due += 1
         self.on_time += row.on_time
         self.late += row.complete and row.late
@@ -178,6 +195,8 @@ def _judge_parts(unit, due_date: datetime.date, submitted, today: datetime.date)
         approved=submitted.parts_approved,
     )
     if parts.sent < parts.due:
+        if today <= due_date:
+            return UnitTimeliness(unit, Timeliness.PENDING, None, 0, parts)
         status = Timeliness.PARTIAL if parts.sent else Timeliness.MISSING
         return UnitTimeliness(unit, status, None, max(0, (today - due_date).days), parts)
     last = max(submitted.parts_sent)
@@ -193,8 +212,9 @@ def _judge(unit, due_date: datetime.date, submitted, today: datetime.date) -> Un
     if submitted is not None and submitted.in_parts:
         return _judge_parts(unit, due_date, submitted, today)
     if submitted is None:
-        overdue = max(0, (today - due_date).days)
-        return UnitTimeliness(unit, Timeliness.MISSING, None, overdue)
+        if today <= due_date:
+            return UnitTimeliness(unit, Timeliness.PENDING, None, 0)
+        return UnitTimeliness(unit, Timeliness.MISSING, None, (today - due_date).days)
     sent_on = _sent_on(submitted.first_submitted_at)
     days_late = max(0, (sent_on - due_date).days)
     if submitted.approved:

@@ -144,7 +144,7 @@ def timeliness(request):
     year = _int(request.GET.get("year"))
     period = next((p for p in periods if p.code == code), None)
     if period is None and year is None:
-        period = periods[0] if periods else None
+        period = selectors.latest_period_due(periods)
     obligations = (
         selectors.obligations_for(period=period, year=year)
         if (period or year)
@@ -186,7 +186,7 @@ def _timeliness_sheet(table, label: str) -> Sheet:
                 _("Centres' reports on time"),
                 _("Centres' reports late"),
             ]
-    headers += [_("On time"), _("Late"), _("Partly submitted"), _("Missing")]
+    headers += [_("On time"), _("Late"), _("Partly submitted"), _("Missing"), _("Not yet due")]
     headers += [_("On-time rate (%)")]
     rows = []
     for row in table.rows:
@@ -209,4 +209,11 @@ def _timeliness_sheet(table, label: str) -> Sheet:
 
 
 def _tally_cells(tally) -> list:
-    return [tally.on_time, tally.late, tally.partial, tally.missing, tally.on_time_rate]
+    return [
+        tally.on_time,
+        tally.late,
+        tally.partial,
+        tally.missing,
+        tally.pending,
+        tally.on_time_rate,
+    ]

@@ -46,9 +46,10 @@ def test_some_in_is_partly_submitted_with_the_parts_counted_on_time_and_late():
     assert cell.days_late == (TODAY - DUE).days and not cell.on_time
 
 
-def test_a_partly_submitted_district_is_not_yet_overdue_before_the_due_date():
+def test_a_partly_submitted_district_is_not_yet_due_before_the_due_date():
     cell = _judge(UNIT, DUE, _parts(4, -3), DUE - datetime.timedelta(days=1))
-    assert cell.status == "partial" and cell.days_late == 0 and not cell.on_time
+    assert cell.status == "pending" and cell.days_late == 0 and not cell.on_time
+    assert (cell.parts.sent, cell.parts.due) == (1, 4)
 
 
 def test_all_in_by_the_due_date_is_on_time_dated_by_the_last():

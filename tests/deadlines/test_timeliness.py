@@ -8,6 +8,8 @@ from districts import services as district_services
 from districts.models import AdministrativeUnit
 from learningcity.deadlines import selectors
 from learningcity.deadlines.choices import Timeliness
+from learningcity.deadlines.models import Obligation
+from learningcity.models import ReportingPeriod
 
 from .conftest import at, submit_review
 
@@ -93,3 +95,38 @@ def test_query_count_does_not_grow_with_submissions(
         officer_1.unit = unit
         submit_review(officer_1, unit, half_2025, at(datetime.date(2025, 7, 3)))
     assert count_queries() == few
+
+
+def test_before_its_due_date_nothing_is_missing_yet(
+    admin_user, officer_1, district_1, review_obligation, half_2025
+):
+    submit_review(officer_1, district_1, half_2025, at(datetime.date(2025, 7, 1)))
+    table = selectors.timeliness(
+        selectors.obligations_for(period=half_2025),
+        districts=selectors.visible_districts(admin_user),
+        today=datetime.date(2025, 7, 5),  # the due date itself
+    )
+    by_code = {cell.unit.code: cell for cell in table.columns[0].units}
+    assert by_code["760"].status == Timeliness.ON_TIME
+    assert by_code["770"].status == Timeliness.PENDING and by_code["770"].days_late == 0
+    tally = table.city
+    assert (tally.due, tally.on_time, tally.missing, tally.pending) == (1, 1, 0, 21)
+    assert tally.on_time_rate == 100.0
+
+
+def test_the_page_opens_on_the_latest_period_already_due(
+    client, admin_user, review_obligation, half_2025
+):
+    later = ReportingPeriod.objects.get_or_create_for(kind="half_year", year=2025, number=2)
+    Obligation.objects.update_or_create(
+        kind=review_obligation.kind, period=later, defaults={"due_date": datetime.date(2026, 1, 5)}
+    )
+    client.force_login(admin_user)
+    with time_machine.travel(at(datetime.date(2025, 12, 1)), tick=False):
+        assert client.get("/deadlines/timeliness/").context["period"] == half_2025
+        assert not selectors.timeliness(
+            selectors.obligations_for(period=later),
+            districts=selectors.visible_districts(admin_user),
+        ).city.missing
+    with time_machine.travel(at(datetime.date(2026, 1, 6)), tick=False):
+        assert client.get("/deadlines/timeliness/").context["period"] == later

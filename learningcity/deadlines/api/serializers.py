@@ -112,8 +112,11 @@ class TallySerializer(serializers.Serializer):
     partial = serializers.IntegerField(
         help_text="Partly submitted: some, not all, of the centres' reports are in."
     )
-    missing = serializers.IntegerField()
+    missing = serializers.IntegerField(help_text="Not in, and the due date has passed.")
     approved = serializers.IntegerField()
+    pending = serializers.IntegerField(
+        help_text="Not in, and the due date has not passed: not counted in `due` until it does."
+    )
     on_time_rate = serializers.FloatField(
         allow_null=True,
         help_text=(
