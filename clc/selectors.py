@@ -7,12 +7,12 @@ number of centres and districts; their results are cached until the data changes
 
 import datetime
 import hashlib
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -583,33 +583,32 @@ def report_sent_at(path: str = ""):
 def reports_submitted(period: ReportingPeriod, district_ids) -> dict[int, Submitted]:
     """Every district asked about, with its active centres as the parts of the obligation: how
     many are due, when each report of ``period``'s year that is in (submitted or accepted) was
-    first sent, and how many are accepted. Suspended centres owe nothing. One query."""
+    first sent, and how many are accepted. Suspended centres owe nothing. One query, one row
+    per active centre (a moment per part is what the due date is judged against)."""
     ids = list(district_ids)
-    in_ = Q(report__status__in=REPORTS_IN)
     rows = (
         Centre.objects.filter(ward__parent_id__in=ids, status=CentreStatus.ACTIVE)
         # Joined to the year's report only (one per centre), not to every year's.
         .annotate(report=FilteredRelation("reports", condition=Q(reports__year=period.year)))
+        .annotate(sent_at=report_sent_at("report__"))
         .order_by()
-        .values(DISTRICT)
-        .annotate(
-            due=Count("pk"),
-            sent=ArrayAgg(report_sent_at("report__"), filter=in_, default=[]),
-            accepted=Count("report", filter=Q(report__status=ACCEPTED)),
-        )
+        .values_list(DISTRICT, "report__status", "sent_at")
     )
-    by_district = {row[DISTRICT]: row for row in rows}
+    due, sent, accepted = Counter(), defaultdict(list), Counter()
+    for district_id, status, sent_at in rows:
+        due[district_id] += 1
+        if status in REPORTS_IN and sent_at is not None:
+            sent[district_id].append(sent_at)
+        accepted[district_id] += status == ACCEPTED
     submitted = {}
     for pk in ids:
-        row = by_district.get(pk, {"due": 0, "sent": [], "accepted": 0})
-        sent = tuple(moment for moment in row["sent"] if moment is not None)
-        complete = row["due"] > 0 and len(sent) == row["due"]
+        complete = due[pk] > 0 and len(sent[pk]) == due[pk]
         submitted[pk] = Submitted(
-            first_submitted_at=max(sent) if complete else None,
-            approved=complete and row["accepted"] == row["due"],
-            parts_due=row["due"],
-            parts_sent=sent,
-            parts_approved=row["accepted"],
+            first_submitted_at=max(sent[pk]) if complete else None,
+            approved=complete and accepted[pk] == due[pk],
+            parts_due=due[pk],
+            parts_sent=tuple(sent[pk]),
+            parts_approved=accepted[pk],
         )
     return submitted
 
