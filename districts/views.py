@@ -86,6 +86,13 @@ class DistrictListView(ListView):
             district_total=selectors.portal_districts().count(),
             with_committee=selectors.districts_with_committee(as_of=today),
             with_plan=selectors.districts_with_plan(as_of=today),
+            # A district's own programme is shown to those who may open it (the board's rule);
+            # the city totals above the list are everyone's.
+            programme_visible=set(
+                restrict_units(selectors.portal_districts(), self.request.user).values_list(
+                    "pk", flat=True
+                )
+            ),
             **kwargs,
         )
 

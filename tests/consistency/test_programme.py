@@ -249,6 +249,9 @@ def test_the_home_page_and_the_district_list_show_todays_committees_and_plans(as
         "total": total,
     } in (listing)
     assert listing.count(t("Set up")) == now["committees"]
+    # A district officer reads the city's totals, and their own district's row only.
+    own = page_text(as_user("quan1").get("/districts/"))
+    assert f"{now['committees']}/{total}" in own and own.count(t("Set up")) == 1
 
 
 @pytest.mark.parametrize("page", ["/districts/review-board/", "/districts/digest/"])
