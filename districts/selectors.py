@@ -120,10 +120,14 @@ def progress_for(*, district: AdministrativeUnit, period: ReportingPeriod) -> li
 SENT_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED, ReviewStatus.RETURNED)
 
 # The periods the review board and the digest offer: reviews are filed per half-year; a year
-# rolls up both of its halves.
+# rolls up every review within it. A review filed for a quarter or a month adds that kind.
 REVIEW_PERIOD_KINDS = {
     PeriodKind.HALF_YEAR: gettext_lazy("Half-years"),
     PeriodKind.YEAR: gettext_lazy("Years (both half-years)"),
+}
+OTHER_PERIOD_KINDS = {
+    PeriodKind.QUARTER: gettext_lazy("Quarters"),
+    PeriodKind.MONTH: gettext_lazy("Months"),
 }
 
 
@@ -220,13 +224,22 @@ def review_tally(*, period: ReportingPeriod, district_ids=None) -> ReviewTally:
     return ReviewTally(**counts)
 
 
-def review_period_ids() -> set[int]:
-    """The periods some interim review has been sent for: the ones the picker opens on."""
-    return set(
+def review_periods() -> dict[int, str]:
+    """The periods some interim review has been sent for (id -> kind): the ones the board and
+    the digest open on."""
+    return dict(
         InterimReview.objects.filter(status__in=SENT_STATUSES)
-        .values_list("period_id", flat=True)
+        .values_list("period_id", "period__kind")
         .distinct()
     )
+
+
+def review_period_kinds(periods: dict[int, str]) -> dict[str, str]:
+    """The kinds of period the board and the digest offer (kind -> label), filing kind first:
+    half-years and years, and any other kind a review was sent for."""
+    sent = set(periods.values())
+    others = {kind: label for kind, label in OTHER_PERIOD_KINDS.items() if kind in sent}
+    return {**REVIEW_PERIOD_KINDS, **others}
 
 
 def programme_totals(*, period: ReportingPeriod) -> dict[str, int]:
@@ -348,7 +361,7 @@ def programme_summary() -> dict:
     and the interim reviews of the latest half-year any review was sent for."""
     today = datetime.date.today()
     latest = (
-        ReportingPeriod.objects.filter(pk__in=review_period_ids(), kind=PeriodKind.HALF_YEAR)
+        ReportingPeriod.objects.filter(pk__in=review_periods(), kind=PeriodKind.HALF_YEAR)
         .order_by("-start_date")
         .first()
     )

@@ -519,13 +519,14 @@ BOARD_PAGE_SIZE = 50
 def _review_period(request) -> PeriodChoice:
     """The board's and the digest's period: a half-year (reviews are filed per half-year) or a
     year (both halves); by default the latest half-year some review was sent for."""
+    periods = selectors.review_periods()
     choice = period_choice(
         request.GET.get("period"),
-        kinds=selectors.REVIEW_PERIOD_KINDS,
-        with_data=selectors.review_period_ids(),
+        kinds=selectors.review_period_kinds(periods),
+        with_data=periods,
     )
     if choice.selected is None:
-        raise Http404(_("This page shows half-years and years only."))
+        raise Http404(_("There are no interim reviews for this kind of period."))
     return choice
 
 

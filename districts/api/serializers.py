@@ -283,7 +283,12 @@ class ReviewReturnInputSerializer(serializers.Serializer):
 
 
 class ReviewBoardQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(help_text="Period code: a half-year (2025-H1) or a year (2025).")
+    period = serializers.CharField(
+        help_text=(
+            "Period code: a half-year (2025-H1) or a year (2025); a quarter or a month only "
+            "if a review was sent for one of that kind."
+        )
+    )
     filter = serializers.ChoiceField(
         choices=list(selectors.BOARD_FILTERS), required=False, help_text="Show only these rows."
     )
@@ -294,8 +299,12 @@ class ReviewBoardQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("There is no reporting period with the code “%(code)s”.") % {"code": value}
             )
-        if period.kind not in selectors.REVIEW_PERIOD_KINDS:
-            raise serializers.ValidationError(_("The review board shows half-years and years."))
+        if period.kind in selectors.REVIEW_PERIOD_KINDS:
+            return period
+        if period.kind not in selectors.review_period_kinds(selectors.review_periods()):
+            raise serializers.ValidationError(
+                _("There are no interim reviews for this kind of period.")
+            )
         return period
 
 

@@ -353,3 +353,28 @@ def test_the_indicator_source_counts_the_districts_the_board_counts(demo):
         assert len(selectors.districts_with_review(year=year)) == counted(period)["reviewed"]
         as_of = period.end_date
         assert len(selectors.districts_with_committee(as_of=as_of)) == counted(period)["committees"]
+
+
+def test_a_review_sent_for_a_quarter_adds_quarters_to_the_picker_and_counts_in_its_year(
+    as_user,
+):
+    quarter = ReportingPeriod.objects.get(code="2025-Q3")
+    before = counted(ReportingPeriod.objects.get(code="2025"))
+    InterimReview.objects.create(
+        district=AdministrativeUnit.objects.get(code="787"),
+        period=quarter,
+        held_on=datetime.date(2025, 9, 20),
+        status="submitted",
+    )
+    client = as_user("chuyenvien")
+    board = client.get("/districts/review-board/", {"period": "2025-Q3"})
+    assert board.status_code == 200
+    assert {p.kind for _label, periods in board.context["period_groups"] for p in periods} == {
+        *REVIEW_KINDS,
+        "quarter",
+    }
+    # The board still opens on the latest half-year; the year holds the quarter's review.
+    assert client.get("/districts/review-board/").context["period"].kind == "half_year"
+    year = client.get("/api/v1/review-board/", {"period": "2025"}).json()["totals"]
+    assert year["reviews_sent"] == before["reviews"] + 1
+    assert year["districts_reviewed"] == before["reviewed"] + 1
