@@ -356,15 +356,20 @@ def review_digest(
     return reviews.filter(search_text__contains=key) if key else reviews
 
 
-def programme_summary() -> dict:
-    """The programme's figures as they stand today, for the home page: committees and plans,
-    and the interim reviews of the latest half-year any review was sent for."""
-    today = datetime.date.today()
-    latest = (
+def latest_review_half_year() -> ReportingPeriod | None:
+    """The latest half-year some interim review was sent for."""
+    return (
         ReportingPeriod.objects.filter(pk__in=review_periods(), kind=PeriodKind.HALF_YEAR)
         .order_by("-start_date")
         .first()
     )
+
+
+def programme_summary() -> dict:
+    """The programme's figures as they stand today, for the home page: committees and plans,
+    and the interim reviews of the latest half-year any review was sent for."""
+    today = datetime.date.today()
+    latest = latest_review_half_year()
     return {
         "districts": portal_districts().count(),
         "with_committee": len(districts_with_committee(as_of=today)),

@@ -136,7 +136,9 @@ def _require_unit_change(user, district) -> None:
 def district_detail(request, code: str):
     district = _district(code)
     user = request.user
-    period = _period(request.GET.get("period"))
+    # Without a choice, the half-year reviews were last sent for: the review card has one.
+    code = request.GET.get("period")
+    period = (not code and selectors.latest_review_half_year()) or _period(code)
     committees = restrict(SteeringCommittee.objects.filter(district=district), user)
     committee = committees.filter(superseded_at=None).prefetch_related("members").first()
     plans = restrict(ImplementationPlan.objects.filter(district=district), user)

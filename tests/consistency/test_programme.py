@@ -271,8 +271,9 @@ def test_the_period_picker_offers_half_years_and_years_and_opens_on_the_latest_r
     assert f'<option value="{latest.code}" selected>' in html
     assert 'value="2025-Q1"' not in html and 'value="2025-M07"' not in html
     assert client.get(page, {"period": "2025-Q1"}).status_code == 404
-    # A district officer's board opens on the same period.
+    # A district officer's board opens on the same period, and so does their district's page.
     assert as_user("quan1").get(page).context["period"] == latest
+    assert as_user("quan1").get("/districts/760/").context["period"] == latest
 
 
 def test_the_api_board_answers_half_years_and_years_only(as_user):
