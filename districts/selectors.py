@@ -1,22 +1,21 @@
 """Reads for the districts app: the querysets pages, the API and exports share."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    F,
-    FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from learningcity.choices import PeriodKind
 from learningcity.deadlines.registry import Submitted
 from learningcity.models import ReportingPeriod
 from learningcity.permissions import Action, may_read_drafts, restrict
@@ -80,8 +79,6 @@ def ward_list() -> QuerySet[AdministrativeUnit]:
 
 # --- Programme -----------------------------------------------------------------------------------
 
-SUBMITTED_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED)
-
 
 def current_committees() -> QuerySet[SteeringCommittee]:
     return SteeringCommittee.objects.filter(superseded_at=None)
@@ -115,20 +112,169 @@ def progress_for(*, district: AdministrativeUnit, period: ReportingPeriod) -> li
     return [(task, recorded.get(task.pk)) for task in key_tasks_for(period=period)]
 
 
-def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
-    """One row per district of the portal: committee, plan, key-task progress, review of period.
+# --- The programme's facts: each is computed here once, for every page, API answer, export
+# and report section that shows it.
 
-    A district has at most one current committee, one current plan and one review of a period,
-    so those are joined in; the two counts are subqueries on indexed columns. No ward count (the
-    board does not show it): joining the wards would multiply the rows by ten. The board costs
-    the same few queries whatever the number of districts.
+# A review the district has sent to the Department: waiting to be read, acknowledged, or
+# returned for changes. A draft is the district's working copy and counts nowhere.
+SENT_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED, ReviewStatus.RETURNED)
+
+# The periods the review board and the digest offer: reviews are filed per half-year; a year
+# rolls up every review within it. A review filed for a quarter or a month adds that kind.
+REVIEW_PERIOD_KINDS = {
+    PeriodKind.HALF_YEAR: gettext_lazy("Half-years"),
+    PeriodKind.YEAR: gettext_lazy("Years (both half-years)"),
+}
+OTHER_PERIOD_KINDS = {
+    PeriodKind.QUARTER: gettext_lazy("Quarters"),
+    PeriodKind.MONTH: gettext_lazy("Months"),
+}
+
+
+def as_of_period(period: ReportingPeriod) -> datetime.date:
+    """The day a period's committees and plans are counted at: its last day, or today while it
+    runs."""
+    return min(period.end_date, datetime.date.today())
+
+
+def committees_as_of(as_of: datetime.date) -> QuerySet[SteeringCommittee]:
+    """Committee decisions issued by ``as_of``: a district has a committee at that date when one
+    of these is its own (a re-established committee replaces, never removes, the first)."""
+    return SteeringCommittee.objects.filter(issued_on__lte=as_of)
+
+
+def plans_as_of(as_of: datetime.date) -> QuerySet[ImplementationPlan]:
+    """Implementation plans issued by ``as_of``."""
+    return ImplementationPlan.objects.filter(issued_on__lte=as_of)
+
+
+def sent_reviews(
+    *, start: datetime.date, end: datetime.date, as_of: datetime.date | None = None
+) -> QuerySet[InterimReview]:
+    """Interim reviews sent to the Department for the periods lying within ``start``..``end``:
+    a half-year's own, a year's those of both its halves. With ``as_of``, only reviews held by
+    that day."""
+    reviews = InterimReview.objects.filter(
+        status__in=SENT_STATUSES, period__start_date__gte=start, period__end_date__lte=end
+    )
+    return reviews.filter(held_on__lte=as_of) if as_of else reviews
+
+
+def _ids(district_ids):
+    return portal_districts().values("pk") if district_ids is None else district_ids
+
+
+def districts_with_committee(*, district_ids=None, as_of: datetime.date) -> set[int]:
+    """Districts (of ``district_ids``; the portal's when None) whose steering committee had been
+    set up by ``as_of``."""
+    return set(
+        committees_as_of(as_of)
+        .filter(district_id__in=_ids(district_ids))
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+
+
+def districts_with_plan(*, district_ids=None, as_of: datetime.date) -> set[int]:
+    """Districts that had issued an implementation plan by ``as_of``."""
+    return set(
+        plans_as_of(as_of)
+        .filter(district_id__in=_ids(district_ids))
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+
+
+def districts_with_review(
+    *, district_ids=None, year: int, as_of: datetime.date | None = None
+) -> set[int]:
+    """Districts that sent an interim review of either half of ``year`` (held by ``as_of``)."""
+    reviews = sent_reviews(
+        start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), as_of=as_of
+    )
+    return set(
+        reviews.filter(district_id__in=_ids(district_ids))
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewTally:
+    """The interim reviews sent for a period, counted two ways: reviews (a year holds up to two
+    per district) and the districts that sent at least one; and the reviews by state."""
+
+    reviews: int
+    districts: int
+    awaiting: int  # sent, not yet read by the Department
+    acknowledged: int
+    returned: int  # sent back to the district for changes
+
+
+def review_tally(*, period: ReportingPeriod, district_ids=None) -> ReviewTally:
+    """The interim reviews sent for ``period`` (a year: both halves), in one query."""
+    reviews = sent_reviews(start=period.start_date, end=period.end_date)
+    counts = reviews.filter(district_id__in=_ids(district_ids)).aggregate(
+        reviews=Count("pk"),
+        districts=Count("district", distinct=True),
+        awaiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
+        acknowledged=Count("pk", filter=Q(status=ReviewStatus.ACKNOWLEDGED)),
+        returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
+    )
+    return ReviewTally(**counts)
+
+
+def review_periods() -> dict[int, str]:
+    """The periods some interim review has been sent for (id -> kind): the ones the board and
+    the digest open on."""
+    return dict(
+        InterimReview.objects.filter(status__in=SENT_STATUSES)
+        .values_list("period_id", "period__kind")
+        .distinct()
+    )
+
+
+def review_period_kinds(periods: dict[int, str]) -> dict[str, str]:
+    """The kinds of period the board and the digest offer (kind -> label), filing kind first:
+    half-years and years, and any other kind a review was sent for."""
+    sent = set(periods.values())
+    others = {kind: label for kind, label in OTHER_PERIOD_KINDS.items() if kind in sent}
+    return {**REVIEW_PERIOD_KINDS, **others}
+
+
+def programme_totals(*, period: ReportingPeriod) -> dict[str, int]:
+    """City-wide figures of the review board of ``period``: committees and plans as at the
+    period's end (today while it runs), interim reviews sent for it."""
+    as_of = as_of_period(period)
+    tally = review_tally(period=period)
+    return {
+        "districts": portal_districts().count(),
+        "with_committee": len(districts_with_committee(as_of=as_of)),
+        "with_plan": len(districts_with_plan(as_of=as_of)),
+        "reviews_sent": tally.reviews,
+        "districts_reviewed": tally.districts,
+        "reviews_awaiting": tally.awaiting,
+        "reviews_acknowledged": tally.acknowledged,
+        "reviews_returned": tally.returned,
+    }
+
+
+def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
+    """One row per district of the portal: the committee and plan in force at the period's end
+    (today while it runs), key-task progress recorded for the period, the number of interim
+    reviews sent for it (a year: both halves) and the sent review of the period itself.
+
+    Every figure is a subquery on indexed columns, so the board costs the same few queries
+    whatever the number of districts. No ward count (the board does not show it).
     """
+    as_of = as_of_period(period)
+    latest = ("-issued_on", "-id")
+    committee = committees_as_of(as_of).filter(district=OuterRef("pk")).order_by(*latest)
+    plan = plans_as_of(as_of).filter(district=OuterRef("pk")).order_by(*latest)
     members = (
-        CommitteeMember.objects.filter(
-            committee__district=OuterRef("pk"), committee__superseded_at=None
-        )
+        CommitteeMember.objects.filter(committee=OuterRef("committee_id"))
         .order_by()
-        .values("committee__district")
+        .values("committee")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -144,36 +290,30 @@ def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    sent = (
+        sent_reviews(start=period.start_date, end=period.end_date)
+        .filter(district=OuterRef("pk"))
+        .order_by()
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    own = InterimReview.objects.filter(
+        district=OuterRef("pk"), period=period, status__in=SENT_STATUSES
+    )
     return (
         portal_districts()
-        .alias(
-            current_committee=FilteredRelation(
-                "committees", condition=Q(committees__superseded_at=None)
-            ),
-            current_plan=FilteredRelation("plans", condition=Q(plans__superseded_at=None)),
-            period_review=FilteredRelation(
-                "interim_reviews", condition=Q(interim_reviews__period=period)
-            ),
-        )
         .annotate(
-            committee_number=F("current_committee__number"),
-            committee_issued_on=F("current_committee__issued_on"),
+            committee_id=Subquery(committee.values("pk")[:1]),
+            committee_number=Subquery(committee.values("number")[:1]),
+            committee_issued_on=Subquery(committee.values("issued_on")[:1]),
             member_count=Coalesce(Subquery(members), 0),
-            plan_number=F("current_plan__number"),
-            plan_issued_on=F("current_plan__issued_on"),
+            plan_number=Subquery(plan.values("number")[:1]),
+            plan_issued_on=Subquery(plan.values("issued_on")[:1]),
             tasks_done=Coalesce(Subquery(done), 0),
-            # A draft is the district's working copy: the board shows it as no review yet, on
-            # the page, its export and the API alike.
-            review_id=Case(
-                When(period_review__status=ReviewStatus.DRAFT, then=None),
-                default=F("period_review__pk"),
-                output_field=IntegerField(),
-            ),
-            review_status=Case(
-                When(period_review__status=ReviewStatus.DRAFT, then=None),
-                default=F("period_review__status"),
-                output_field=CharField(),
-            ),
+            reviews_sent=Coalesce(Subquery(sent), 0),
+            review_id=Subquery(own.values("pk")[:1]),
+            review_status=Subquery(own.values("status")[:1]),
         )
         .order_by("code")
     )
@@ -182,67 +322,61 @@ def review_board(*, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:
 BOARD_FILTERS = {
     "missing_committee": Q(committee_issued_on__isnull=True),
     "missing_plan": Q(plan_issued_on__isnull=True),
-    "review_not_submitted": ~Q(review_status__in=SUBMITTED_STATUSES) | Q(review_status=None),
+    "review_not_submitted": Q(reviews_sent=0),
 }
 
 
-def review_board_totals(board: QuerySet[AdministrativeUnit]) -> dict[str, int]:
-    """City-wide counts over the (unfiltered) board, in one aggregate query."""
-    return board.aggregate(
-        districts=Count("pk"),
-        with_committee=Count("pk", filter=Q(committee_issued_on__isnull=False)),
-        with_plan=Count("pk", filter=Q(plan_issued_on__isnull=False)),
-        reviews_submitted=Count("pk", filter=Q(review_status__in=SUBMITTED_STATUSES)),
-        reviews_acknowledged=Count("pk", filter=Q(review_status=ReviewStatus.ACKNOWLEDGED)),
-        reviews_returned=Count("pk", filter=Q(review_status=ReviewStatus.RETURNED)),
-    )
-
-
-def review_digest(*, period: ReportingPeriod, query: str = "") -> QuerySet[InterimReview]:
-    """Reviews of ``period`` that districts have sent to the Department, searchable."""
+def board_reviews(rows, *, period: ReportingPeriod) -> dict[int, list[InterimReview]]:
+    """The sent reviews of ``period`` (a year: both halves) of the board's ``rows``, by
+    district, oldest period first, in one query."""
     reviews = (
-        InterimReview.objects.filter(period=period)
-        .exclude(status=ReviewStatus.DRAFT)
+        sent_reviews(start=period.start_date, end=period.end_date)
+        .filter(district__in=[row.pk for row in rows])
+        .select_related("period")
+        .order_by("period__start_date")
+    )
+    by_district: dict[int, list[InterimReview]] = {}
+    for review in reviews:
+        by_district.setdefault(review.district_id, []).append(review)
+    return by_district
+
+
+def review_digest(
+    *, start: datetime.date, end: datetime.date, query: str = ""
+) -> QuerySet[InterimReview]:
+    """The interim reviews sent for the periods within ``start``..``end`` (a year: both
+    halves), searchable."""
+    reviews = (
+        sent_reviews(start=start, end=end)
+        .filter(district__in=portal_districts())
         .select_related("district", "period")
-        .order_by("district__code")
+        .order_by("district__code", "period__start_date")
     )
     key = search_key(query)
     return reviews.filter(search_text__contains=key) if key else reviews
 
 
-# --- Facts other apps compute indicators from (one query each) ---------------------------------
-
-
-def districts_with_committee(*, district_ids, as_of) -> set[int]:
-    """Districts whose steering committee had been set up by ``as_of``."""
-    return set(
-        SteeringCommittee.objects.filter(district_id__in=district_ids, issued_on__lte=as_of)
-        .values_list("district_id", flat=True)
-        .distinct()
+def latest_review_half_year() -> ReportingPeriod | None:
+    """The latest half-year some interim review was sent for."""
+    return (
+        ReportingPeriod.objects.filter(pk__in=review_periods(), kind=PeriodKind.HALF_YEAR)
+        .order_by("-start_date")
+        .first()
     )
 
 
-def districts_with_plan(*, district_ids, as_of) -> set[int]:
-    """Districts that had issued an implementation plan by ``as_of``."""
-    return set(
-        ImplementationPlan.objects.filter(district_id__in=district_ids, issued_on__lte=as_of)
-        .values_list("district_id", flat=True)
-        .distinct()
-    )
-
-
-def districts_with_review(*, district_ids, year: int, as_of) -> set[int]:
-    """Districts that held and sent an interim review in ``year``, by ``as_of``."""
-    return set(
-        InterimReview.objects.filter(
-            district_id__in=district_ids,
-            held_on__year=year,
-            held_on__lte=as_of,
-            status__in=SUBMITTED_STATUSES,
-        )
-        .values_list("district_id", flat=True)
-        .distinct()
-    )
+def programme_summary() -> dict:
+    """The programme's figures as they stand today, for the home page: committees and plans,
+    and the interim reviews of the latest half-year any review was sent for."""
+    today = datetime.date.today()
+    latest = latest_review_half_year()
+    return {
+        "districts": portal_districts().count(),
+        "with_committee": len(districts_with_committee(as_of=today)),
+        "with_plan": len(districts_with_plan(as_of=today)),
+        "review_period": latest,
+        "reviews": review_tally(period=latest) if latest else None,
+    }
 
 
 # --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from learningcity.choices import Role
+from learningcity.choices import PeriodKind, Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.forms import run_service, run_step, saved_message
 from learningcity.import_previews import import_confirm_request, preview_token
 from learningcity.models import ReportingPeriod
+from learningcity.periods import PeriodChoice, period_choice
 from learningcity.permissions import (
     Action,
     may_change_unit,
@@ -33,6 +34,7 @@ from learningcity.xlsx import Sheet, xlsx_response
 
 from . import imports, selectors, services
 from .choices import ReviewStatus
+from .figures import programme_figures
 from .filters import DistrictFilterSet
 from .forms import (
     CommitteeEditForm,
@@ -76,7 +78,23 @@ class DistrictListView(ListView):
         return self.filterset.qs.order_by(ordering, "code")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filterset=self.filterset, sort=self.sort, **kwargs)
+        today = datetime.date.today()
+        return super().get_context_data(
+            filterset=self.filterset,
+            sort=self.sort,
+            today=today,
+            district_total=selectors.portal_districts().count(),
+            with_committee=selectors.districts_with_committee(as_of=today),
+            with_plan=selectors.districts_with_plan(as_of=today),
+            # A district's own programme is shown to those who may open it (the board's rule);
+            # the city totals above the list are everyone's.
+            programme_visible=set(
+                restrict_units(selectors.portal_districts(), self.request.user).values_list(
+                    "pk", flat=True
+                )
+            ),
+            **kwargs,
+        )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -118,7 +136,9 @@ def _require_unit_change(user, district) -> None:
 def district_detail(request, code: str):
     district = _district(code)
     user = request.user
-    period = _period(request.GET.get("period"))
+    # Without a choice, the half-year reviews were last sent for: the review card has one.
+    code = request.GET.get("period")
+    period = (not code and selectors.latest_review_half_year()) or _period(code)
     committees = restrict(SteeringCommittee.objects.filter(district=district), user)
     committee = committees.filter(superseded_at=None).prefetch_related("members").first()
     plans = restrict(ImplementationPlan.objects.filter(district=district), user)
@@ -498,11 +518,26 @@ def review_decide(request, pk: int):
 BOARD_PAGE_SIZE = 50
 
 
+def _review_period(request) -> PeriodChoice:
+    """The board's and the digest's period: a half-year (reviews are filed per half-year) or a
+    year (both halves); by default the latest half-year some review was sent for."""
+    periods = selectors.review_periods()
+    choice = period_choice(
+        request.GET.get("period"),
+        kinds=selectors.review_period_kinds(periods),
+        with_data=periods,
+    )
+    if choice.selected is None:
+        raise Http404(_("There are no interim reviews for this kind of period."))
+    return choice
+
+
 def review_board(request):
     user = request.user
-    period = _period(request.GET.get("period"))
+    choice = _review_period(request)
+    period = choice.selected
     board = selectors.review_board(period=period)
-    totals = selectors.review_board_totals(board)
+    totals = selectors.programme_totals(period=period)
     rows = restrict_units(board, user)
     active_filter = request.GET.get("filter", "")
     if active_filter in selectors.BOARD_FILTERS:
@@ -516,40 +551,50 @@ def review_board(request):
         rows = page.object_list
     deadline = obligation_timeliness(ObligationKind.INTERIM_REVIEW, user=user, period=period)
     on_time = {cell.unit.pk: cell for cell in deadline.units} if deadline else {}
-    labels = dict(ReviewStatus.choices)
+    reviews = selectors.board_reviews(rows, period=period)
     for row in rows:
         row.deadline = on_time.get(row.pk)
-        # A draft is the district's own business: the board shows it as not submitted.
-        submitted = row.review_status not in (None, ReviewStatus.DRAFT)
-        row.review_label = labels[row.review_status] if submitted else _("Not submitted")
+        row.reviews = reviews.get(row.pk, [])
+    context = {
+        "period": period,
+        "is_year": period.kind == PeriodKind.YEAR,
+        "as_of": selectors.as_of_period(period),
+        "totals": totals,
+        "tasks_total": tasks_total,
+        "deadline": deadline,
+    }
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            f"bang-theo-doi-{period.code}.xlsx", [_board_sheet(rows, tasks_total, deadline)]
-        )
+        return xlsx_response(f"bang-theo-doi-{period.code}.xlsx", _board_sheets(rows, context))
     return render(
         request,
         "districts/review_board.html",
         {
-            "period": period,
-            "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
+            **context,
+            "period_groups": choice.groups,
             "rows": rows,
             "page_obj": page,
-            "totals": totals,
-            "tasks_total": tasks_total,
-            "deadline": deadline,
             "active_filter": active_filter,
             "filters": [
                 ("missing_committee", _("Missing committee")),
                 ("missing_plan", _("Missing plan")),
-                ("review_not_submitted", _("Review not submitted")),
+                ("review_not_submitted", _("No interim review sent")),
             ],
         },
     )
 
 
-def _board_sheet(rows, tasks_total: int, deadline) -> Sheet:
-    timeliness = [_("Timeliness"), _("Days late")] if deadline else []
-    return Sheet(
+def _review_cell(row) -> str:
+    """The board's interim-review cell as text: each sent review's state, or not sent."""
+    if not row.reviews:
+        return str(_("Not sent"))
+    return "; ".join(f"{review.period}: {review.get_status_display()}" for review in row.reviews)
+
+
+def _board_sheets(rows, context) -> list[Sheet]:
+    """The board's export: its rows, and the city-wide figures the page shows above them."""
+    timeliness = [_("Timeliness"), _("Days late")] if context["deadline"] else []
+    totals, period = context["totals"], context["period"]
+    board = Sheet(
         title=_("Review board"),
         headers=[
             _("GSO code"),
@@ -561,6 +606,7 @@ def _board_sheet(rows, tasks_total: int, deadline) -> Sheet:
             _("Plan date"),
             _("Key tasks done"),
             _("Key tasks"),
+            _("Interim reviews sent"),
             _("Interim review"),
             *timeliness,
         ],
@@ -574,28 +620,39 @@ def _board_sheet(rows, tasks_total: int, deadline) -> Sheet:
                 row.plan_number,
                 row.plan_issued_on,
                 row.tasks_done,
-                tasks_total,
-                str(row.review_label),
+                context["tasks_total"],
+                row.reviews_sent,
+                _review_cell(row),
                 *([row.deadline.label, row.deadline.days_late] if row.deadline else []),
             ]
             for row in rows
         ],
-        column_formats={3: "dd/mm/yyyy", 6: "dd/mm/yyyy", 4: "0", 7: "0", 8: "0"},
+        column_formats={3: "dd/mm/yyyy", 6: "dd/mm/yyyy", 4: "0", 7: "0", 8: "0", 9: "0"},
     )
+    summary = Sheet(
+        title=_("City totals"),
+        headers=[_("Figure"), _("Value")],
+        rows=[[str(label), value] for label, value in programme_figures(totals, period)],
+        column_formats={1: "0"},
+    )
+    return [board, summary]
 
 
 def review_digest(request):
     user = request.user
-    period = _period(request.GET.get("period"))
+    choice = _review_period(request)
+    period = choice.selected
     query = request.GET.get("q", "")
-    reviews = selectors.review_digest(period=period, query=query)
+    reviews = selectors.review_digest(start=period.start_date, end=period.end_date, query=query)
     reviews = restrict(reviews, user)
+    tally = selectors.review_tally(period=period)
     if request.GET.get("format") == "xlsx":
         sheet = Sheet(
             title=_("Difficulties and proposals"),
             headers=[
                 _("GSO code"),
                 _("District"),
+                _("Period"),
                 _("Date held"),
                 _("Status"),
                 _("Difficulties and obstacles"),
@@ -605,6 +662,7 @@ def review_digest(request):
                 [
                     r.district.code,
                     r.district.name,
+                    str(r.period),
                     r.held_on,
                     str(r.get_status_display()),
                     r.difficulties,
@@ -612,7 +670,7 @@ def review_digest(request):
                 ]
                 for r in reviews
             ],
-            column_formats={2: "dd/mm/yyyy"},
+            column_formats={3: "dd/mm/yyyy"},
         )
         return xlsx_response(f"kho-khan-de-xuat-{period.code}.xlsx", [sheet])
     return render(
@@ -620,8 +678,10 @@ def review_digest(request):
         "districts/review_digest.html",
         {
             "period": period,
-            "periods": ReportingPeriod.objects.order_by("-start_date", "end_date"),
+            "is_year": period.kind == PeriodKind.YEAR,
+            "period_groups": choice.groups,
             "reviews": reviews,
+            "tally": tally,
             "query": query,
         },
     )

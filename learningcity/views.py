@@ -23,7 +23,7 @@ from django_prometheus.exports import ExportToDjangoView
 from rest_framework.exceptions import NotFound
 
 from districts.models import AdministrativeUnit
-from districts.selectors import in_portal, portal_district_list
+from districts.selectors import in_portal, portal_district_list, programme_summary
 
 from .celery import app as celery_app
 from .client_ip import known_client_ip
@@ -58,6 +58,7 @@ def home(request):
             "districts": page.object_list,
             "district_total": page.paginator.count,
             "ward_total": wards.count(),
+            "programme": programme_summary(),
         },
     )
 

@@ -283,7 +283,12 @@ class ReviewReturnInputSerializer(serializers.Serializer):
 
 
 class ReviewBoardQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(help_text="Period code: 2025, 2025-H1, 2025-Q3, 2025-M07.")
+    period = serializers.CharField(
+        help_text=(
+            "Period code: a half-year (2025-H1) or a year (2025); a quarter or a month only "
+            "if a review was sent for one of that kind."
+        )
+    )
     filter = serializers.ChoiceField(
         choices=list(selectors.BOARD_FILTERS), required=False, help_text="Show only these rows."
     )
@@ -294,6 +299,12 @@ class ReviewBoardQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("There is no reporting period with the code “%(code)s”.") % {"code": value}
             )
+        if period.kind in selectors.REVIEW_PERIOD_KINDS:
+            return period
+        if period.kind not in selectors.review_period_kinds(selectors.review_periods()):
+            raise serializers.ValidationError(
+                _("There are no interim reviews for this kind of period.")
+            )
         return period
 
 
@@ -301,9 +312,15 @@ class ReviewBoardTotalsSerializer(serializers.Serializer):
     districts = serializers.IntegerField()
     with_committee = serializers.IntegerField()
     with_plan = serializers.IntegerField()
-    reviews_submitted = serializers.IntegerField()
+    reviews_sent = serializers.IntegerField(
+        help_text="Interim reviews sent for the period (a year: both halves)."
+    )
+    districts_reviewed = serializers.IntegerField(
+        help_text="Districts that sent at least one of them."
+    )
+    reviews_awaiting = serializers.IntegerField(help_text="Sent, not yet read.")
     reviews_acknowledged = serializers.IntegerField()
-    reviews_returned = serializers.IntegerField()
+    reviews_returned = serializers.IntegerField(help_text="Returned to the district for changes.")
 
 
 class ReviewBoardRowSerializer(serializers.Serializer):
@@ -313,9 +330,14 @@ class ReviewBoardRowSerializer(serializers.Serializer):
     member_count = serializers.IntegerField()
     plan_number = serializers.CharField(allow_null=True)
     plan_issued_on = serializers.DateField(allow_null=True)
-    tasks_done = serializers.IntegerField()
+    tasks_done = serializers.IntegerField(help_text="Key tasks done, as recorded for the period.")
     tasks_total = serializers.SerializerMethodField()
-    review_id = serializers.IntegerField(allow_null=True)
+    reviews_sent = serializers.IntegerField(
+        help_text="Interim reviews the district sent for the period (a year: both halves)."
+    )
+    review_id = serializers.IntegerField(
+        allow_null=True, help_text="The sent review of exactly this period, if any."
+    )
     review_status = serializers.ChoiceField(ReviewStatus.choices, allow_null=True)
 
     def get_tasks_total(self, row) -> int:
@@ -324,5 +346,6 @@ class ReviewBoardRowSerializer(serializers.Serializer):
 
 class ReviewBoardSerializer(PageLinksSerializer):
     period = serializers.CharField(source="period.code")
+    as_of = serializers.DateField(help_text="The day committees and plans are counted at.")
     totals = ReviewBoardTotalsSerializer()
     rows = ReviewBoardRowSerializer(many=True, help_text="The districts of this page.")

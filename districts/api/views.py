@@ -318,7 +318,11 @@ class ReviewBoardView(APIView):
         tags=PROGRAMME,
         summary="Review board of a period",
         description=(
-            "`totals` are city-wide: all districts, whatever `filter` says. `rows` are the "
+            "A half-year or a year (`period`); a year counts the interim reviews sent for both "
+            "of its halves. Committees and plans are those issued by `as_of`: the period's "
+            "last day, or today while it runs. `totals` are city-wide: all districts, whatever "
+            "`filter` says; `reviews_sent` counts reviews (a year holds up to two per "
+            "district), `districts_reviewed` the districts that sent at least one. `rows` are the "
             "districts the user may see (a district officer: their own), narrowed by `filter`, "
             "in GSO order and in pages (`count`, `next`, `previous`; `page`, `page_size`): "
             "a city's districts fit one page, a country's 696 do not."
@@ -338,7 +342,8 @@ class ReviewBoardView(APIView):
         rows, links = PortalPagination().page_of(rows, request, view=self)
         body = {
             "period": period,
-            "totals": selectors.review_board_totals(board),
+            "as_of": selectors.as_of_period(period),
+            "totals": selectors.programme_totals(period=period),
             **links,
             "rows": rows,
         }

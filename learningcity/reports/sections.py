@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,11 +20,13 @@ from awards import selectors as awards
 from clc import selectors as clc
 from clc.choices import FundingSource, LearningTopic, Participants
 from districts import selectors as districts
-from districts.choices import ReviewStatus, TaskStatus
+from districts.choices import TaskStatus
+from districts.figures import programme_figures
 from districts.models import AdministrativeUnit
 from indicators import selectors as indicators
 from indicators.choices import Status, Unit
 from indicators.models import Framework
+from learningcity.choices import PeriodKind
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.models import ReportingPeriod
@@ -121,41 +123,53 @@ def _rounded(value, places: str = "0.1"):
 def review_board_section(scope: Scope) -> Section:
     section = Section(key="review_board", title=str(TITLES["review_board"]))
     period = scope.period
-    board = districts.review_board(period=period)
-    totals = districts.review_board_totals(board)
+    totals = districts.programme_totals(period=period)
     key_tasks = list(districts.key_tasks_for(period=period))
     if not totals["districts"]:
         section.no_data = _("No districts are loaded yet.")
         return section
+    facts = {
+        "committees": totals["with_committee"],
+        "districts": totals["districts"],
+        "plans": totals["with_plan"],
+        "date": date_format(districts.as_of_period(period), "d/m/Y"),
+        "period": period,
+        "year": period.year,
+        "reviews": totals["reviews_sent"],
+        "reviewed": totals["districts_reviewed"],
+        "awaiting": totals["reviews_awaiting"],
+        "acknowledged": totals["reviews_acknowledged"],
+        "returned": totals["reviews_returned"],
+    }
     section.paragraphs.append(
         _(
-            "%(committees)s of %(districts)s districts have set up a steering committee and "
-            "%(plans)s have issued an implementation plan. For %(period)s, %(submitted)s "
-            "districts have sent their interim review (%(acknowledged)s acknowledged by the "
-            "Department); %(returned)s were returned for changes."
+            "By %(date)s, %(committees)s of %(districts)s districts had set up a steering "
+            "committee and %(plans)s had issued an implementation plan."
         )
-        % {
-            "committees": totals["with_committee"],
-            "districts": totals["districts"],
-            "plans": totals["with_plan"],
-            "period": period,
-            "submitted": totals["reviews_submitted"],
-            "acknowledged": totals["reviews_acknowledged"],
-            "returned": totals["reviews_returned"],
-        }
+        % facts
+    )
+    if period.kind == PeriodKind.YEAR:
+        reviews = _(
+            "Interim reviews are filed per half-year. For the two half-years of %(year)s, "
+            "%(reviews)s interim reviews were sent to the Department by %(reviewed)s districts."
+        )
+    else:
+        reviews = _("For %(period)s, %(reviews)s interim reviews were sent to the Department.")
+    section.paragraphs.append(
+        f"{reviews % facts} "
+        + _(
+            "Of these, %(awaiting)s await the Department's reading, %(acknowledged)s have been "
+            "acknowledged and %(returned)s were returned to the district for changes."
+        )
+        % facts
     )
     section.figures += [
-        (_("Districts"), totals["districts"]),
-        (_("Districts with a steering committee"), totals["with_committee"]),
-        (_("Districts with an implementation plan"), totals["with_plan"]),
-        (
-            _("Interim reviews sent for %(period)s") % {"period": period},
-            totals["reviews_submitted"],
-        ),
+        *programme_figures(totals, period),
         (_("Key tasks of the period"), len(key_tasks)),
     ]
-    rows = board.filter(pk=scope.district.pk) if scope.is_district else board
-    labels = dict(ReviewStatus.choices)
+    board = districts.review_board(period=period)
+    rows = list(board.filter(pk=scope.district.pk) if scope.is_district else board)
+    sent = districts.board_reviews(rows, period=period)
     section.tables.append(
         Table(
             title=_("Review board %(period)s") % {"period": period},
@@ -169,6 +183,7 @@ def review_board_section(scope: Scope) -> Section:
                 _("Plan date"),
                 _("Key tasks done"),
                 _("Key tasks"),
+                _("Interim reviews sent"),
                 _("Interim review"),
             ],
             rows=[
@@ -182,15 +197,17 @@ def review_board_section(scope: Scope) -> Section:
                     row.plan_issued_on,
                     row.tasks_done,
                     len(key_tasks),
-                    # A draft is the district's own business: it counts as not submitted.
-                    str(labels[row.review_status])
-                    if row.review_status not in (None, ReviewStatus.DRAFT)
-                    else _("Not submitted"),
+                    row.reviews_sent,
+                    "; ".join(
+                        f"{review.period}: {review.get_status_display()}"
+                        for review in sent.get(row.pk, [])
+                    )
+                    or _("Not sent"),
                 ]
                 for row in rows
             ],
-            formats={3: DATE, 4: COUNT, 6: DATE, 7: COUNT, 8: COUNT},
-            document_columns=[1, 2, 4, 5, 7, 9],
+            formats={3: DATE, 4: COUNT, 6: DATE, 7: COUNT, 8: COUNT, 9: COUNT},
+            document_columns=[1, 2, 4, 5, 7, 10],
         )
     )
     if scope.is_district:
@@ -227,13 +244,12 @@ def review_board_section(scope: Scope) -> Section:
 
 def difficulties_section(scope: Scope) -> Section:
     section = Section(key="difficulties", title=str(TITLES["difficulties"]))
-    reviews = []
-    # Interim reviews of every period inside the report's span (a year holds its half-years).
-    for period in selectors.periods_within(start=scope.start, end=scope.end):
-        digest = districts.review_digest(period=period)
-        if scope.is_district:
-            digest = digest.filter(district=scope.district)
-        reviews.extend(digest)
+    # The interim reviews sent for the periods inside the report's span (a year: both halves),
+    # the same reviews the review board counts.
+    digest = districts.review_digest(start=scope.start, end=scope.end)
+    if scope.is_district:
+        digest = digest.filter(district=scope.district)
+    reviews = list(digest)
     if not reviews:
         section.paragraphs.append(
             _("No interim review of %(span)s has been sent to the Department yet.")
@@ -241,14 +257,19 @@ def difficulties_section(scope: Scope) -> Section:
         )
         section.figures.append((_("Interim reviews sent"), 0))
         return section
+    reviewed = len({review.district_id for review in reviews})
     section.paragraphs.append(
         _(
-            "%(count)s interim reviews of %(span)s were sent to the Department. The difficulties "
-            "and proposals they report are listed below as the districts wrote them."
+            "%(count)s interim reviews of %(span)s were sent to the Department by %(districts)s "
+            "districts. The difficulties and proposals they report are listed below as the "
+            "districts wrote them."
         )
-        % {"count": len(reviews), "span": scope.label}
+        % {"count": len(reviews), "span": scope.label, "districts": reviewed}
     )
-    section.figures.append((_("Interim reviews sent"), len(reviews)))
+    section.figures += [
+        (_("Interim reviews sent"), len(reviews)),
+        (_("Districts that sent an interim review"), reviewed),
+    ]
     section.tables.append(
         Table(
             title=_("Difficulties and proposals"),

@@ -725,7 +725,9 @@ CITY_TOTALS = {
     "districts": 22,
     "with_committee": 2,
     "with_plan": 1,
-    "reviews_submitted": 1,
+    "reviews_sent": 1,
+    "districts_reviewed": 1,
+    "reviews_awaiting": 1,
     "reviews_acknowledged": 0,
     "reviews_returned": 0,
 }
@@ -735,7 +737,7 @@ def test_review_board_for_the_department(client_for, reviewer, board_scenario):
     response = client_for(reviewer).get(f"{API}/review-board/", {"period": "2025"})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["period"] == "2025"
+    assert body["period"] == "2025" and body["as_of"] == "2025-12-31"
     assert body["totals"] == CITY_TOTALS
     assert len(body["rows"]) == 22
     rows = {row["district"]["code"]: row for row in body["rows"]}
@@ -748,6 +750,7 @@ def test_review_board_for_the_department(client_for, reviewer, board_scenario):
         "plan_issued_on": "2024-04-01",
         "tasks_done": 1,  # X9 is done too, but it ended in 2023
         "tasks_total": 11,
+        "reviews_sent": 1,
         "review_id": board_scenario.pk,
         "review_status": "submitted",
     }
