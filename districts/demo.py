@@ -219,39 +219,57 @@ def _review_steps(review, state, officer, reviewer) -> None:
 
 
 def _load_this_year(districts, officers, reviewer) -> str:
-    """The current year as it stands today: its first half reviewed, its key tasks under way."""
+    """The years since 2025 as they stand today: each second half that has ended reviewed, the
+    current year's first half reviewed once it has ended, its key tasks under way."""
     today = timezone.localdate()
     if today.year <= 2025:
         return "no later year."
-    half = ReportingPeriod.objects.get_or_create_for(kind="half_year", year=today.year, number=1)
-    year = ReportingPeriod.objects.get_or_create_for(kind="year", year=today.year)
     committed = [d for d in districts if SteeringCommittee.objects.filter(district=d).exists()]
-    tasks = {p.pk: list(selectors.key_tasks_for(period=p)) for p in (half, year)}
-    progress, reviews = [], 0
-    for index, district in enumerate(committed):
+    added = []
+    for year_number in range(2025, today.year + 1):
+        halves = [(year_number, 2)] if year_number == 2025 else [(year_number, 1), (year_number, 2)]
+        for number in (n for y, n in halves if _half_end(y, n) < today):
+            half = ReportingPeriod.objects.get_or_create_for(
+                kind="half_year", year=year_number, number=number
+            )
+            added.append(f"{half.code}: {_load_half(half, committed, officers, reviewer)}")
+    year = ReportingPeriod.objects.get_or_create_for(kind="year", year=today.year)
+    progress = []
+    for district in committed:
         rng = random.Random(f"{district.code}-{today.year}")
+        for task in selectors.key_tasks_for(period=year):
+            status = rng.choice([TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.NOT_STARTED])
+            progress.append(_progress(district, task, year, status, officers[district.pk]))
+    _progress_save(progress)
+    return "reviews added: " + ", ".join(added) + "."
+
+
+def _half_end(year: int, number: int) -> datetime.date:
+    return datetime.date(year, 6, 30) if number == 1 else datetime.date(year, 12, 31)
+
+
+def _load_half(half, committed, officers, reviewer) -> int:
+    """An ended half-year: its key tasks' progress and, from most districts with a committee,
+    its interim review in one of the states the Department sees. Returns the reviews added."""
+    tasks = list(selectors.key_tasks_for(period=half))
+    progress, reviews = [], 0
+    # Each half-year a different district is late in sending.
+    shift = half.year * 2 + half.number
+    for index, district in enumerate(committed):
+        rng = random.Random(f"{district.code}-{half.code}")
         officer = officers[district.pk]
-        for period in (half, year):
-            if period.end_date >= today and period.kind == "half_year":
-                continue
-            for task in tasks[period.pk]:
-                # The year's progress is under way; its first half is done or under way.
-                choices = [TaskStatus.IN_PROGRESS, TaskStatus.DONE]
-                if period == year:
-                    choices.append(TaskStatus.NOT_STARTED)
-                progress.append(_progress(district, task, period, rng.choice(choices), officer))
-        state = REVIEW_STATES_THIS_YEAR[index % len(REVIEW_STATES_THIS_YEAR)]
-        if (
-            state is None
-            or half.end_date >= today
-            or InterimReview.objects.filter(district=district, period=half).exists()
-        ):
+        for task in tasks:
+            status = rng.choice([TaskStatus.IN_PROGRESS, TaskStatus.DONE])
+            progress.append(_progress(district, task, half, status, officer))
+        state = REVIEW_STATES_THIS_YEAR[(index + shift) % len(REVIEW_STATES_THIS_YEAR)]
+        if state is None or InterimReview.objects.filter(district=district, period=half).exists():
             continue
         review = services.review_save(
             user=officer,
             district=district,
             period=half,
-            held_on=datetime.date(today.year, 6, rng.randint(10, 24)),
+            # Held in the half's last month, before it is sent around its deadline.
+            held_on=half.end_date - datetime.timedelta(days=rng.randint(6, 20)),
             achievements=ACHIEVEMENTS,
             difficulties="\n".join(rng.sample(DIFFICULTIES, 2)),
             proposals="\n".join(rng.sample(PROPOSALS, 2)),
@@ -259,4 +277,4 @@ def _load_this_year(districts, officers, reviewer) -> str:
         _review_steps(review, state, officer, reviewer)
         reviews += 1
     _progress_save(progress)
-    return f"{today.year}: {reviews} reviews of the first half added."
+    return reviews
