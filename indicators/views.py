@@ -154,10 +154,12 @@ class AreaSummary:
 
     @property
     def card_counts(self) -> list[tuple[Status, int]]:
-        """The four counts every card shows, and "no target" where some indicator has none."""
+        """The four counts every card shows, then "not enough data" and "no target" where some
+        indicator is so."""
         counts = [(status, self.counts[status]) for status in CARD_STATUSES]
-        if self.counts[Status.NO_TARGET]:
-            counts.append((Status.NO_TARGET, self.counts[Status.NO_TARGET]))
+        for status in (Status.NOT_ENOUGH_DATA, Status.NO_TARGET):
+            if self.counts[status]:
+                counts.append((status, self.counts[status]))
         return counts
 
 
