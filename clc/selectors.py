@@ -63,6 +63,9 @@ from .models import (
 
 DISTRICT = "ward__parent"  # the path from a centre to its district
 ACCEPTED = ActivityReportStatus.ACCEPTED
+# A centre using IT in a year: its accepted report of the year says so. The roll-up's figure
+# and the indicator computed from it both count this.
+USING_IT = Q(report__status=ACCEPTED, report__uses_it=True)
 
 
 # --- Reference data -------------------------------------------------------------------------------
@@ -281,7 +284,7 @@ def _centre_aggregates(*, as_of: datetime.date, bands: list[RatingBand]) -> dict
     aggregates = {
         **_registry_aggregates(as_of),
         **_report_aggregates(),
-        "using_it": Count("report", filter=accepted & Q(report__uses_it=True)),
+        "using_it": Count("report", filter=USING_IT),
         "evaluated": Count("evaluation"),
     }
     for key, column in ActivityReport.PARTICIPANT_FIELDS.items():
@@ -409,9 +412,9 @@ def _district_figures(
     whatever the number of centres and districts (the centres' figures, and the topics' classes
     and sessions)."""
     if district is None:
-        centres = in_portal(Centre.objects.all(), district=DISTRICT)
+        centres = in_portal(registered_by(as_of), district=DISTRICT)
     else:
-        centres = Centre.objects.filter(ward__parent=district)
+        centres = registered_by(as_of).filter(ward__parent=district)
     rows = {
         row[DISTRICT]: _figures(row, bands)
         for row in _centres_of_year(year, centres)
@@ -522,40 +525,58 @@ def _per_district(district_ids: Iterable[int], queryset, **aggregates) -> dict[i
     return {pk: rows.get(pk, dict.fromkeys(aggregates, 0)) for pk in ids}
 
 
-def centre_counts(*, district_ids: Iterable[int]) -> dict[int, int]:
-    """{district id: centres registered}."""
-    rows = _per_district(district_ids, Centre.objects.all(), n=Count("pk"))
+def registered_by(as_of: datetime.date | None) -> QuerySet[Centre]:
+    """The centres of the registry on ``as_of`` (today when None), the roll-up's and the
+    indicators' alike: those established by then. A centre without a decision date is counted
+    (nothing says when it began). The registry keeps no date of suspension, so a suspended
+    centre counts in every year, as it does in the registry's total."""
+    centres = Centre.objects.all()
+    if as_of is None:
+        return centres
+    return centres.filter(Q(decision_date__isnull=True) | Q(decision_date__lte=as_of))
+
+
+def centre_counts(
+    *, district_ids: Iterable[int], as_of: datetime.date | None = None
+) -> dict[int, int]:
+    """{district id: centres registered on ``as_of``}."""
+    rows = _per_district(district_ids, registered_by(as_of), n=Count("pk"))
     return {pk: row["n"] for pk, row in rows.items()}
 
 
 def model_centre_counts(*, district_ids: Iterable[int], as_of: datetime.date) -> dict[int, int]:
     """{district id: centres holding a valid model-centre designation on ``as_of``}."""
-    rows = _per_district(district_ids, Centre.objects.model_at(as_of), n=Count("pk"))
+    rows = _per_district(district_ids, registered_by(as_of).model_at(as_of), n=Count("pk"))
     return {pk: row["n"] for pk, row in rows.items()}
 
 
 def _share_of_centres(district_ids, year: int, condition: Q) -> dict[int, Decimal | None]:
-    centres = Centre.objects.annotate(
-        report=FilteredRelation("reports", condition=Q(reports__year=year))
-    )
+    counts = _centres_with(district_ids, year, condition)
+    return {pk: percent(part, whole) for pk, (part, whole) in counts.items()}
+
+
+def _centres_with(
+    district_ids: Iterable[int], year: int, condition: Q
+) -> dict[int, tuple[int, int]]:
+    """{district id: (centres of ``year``'s registry whose report of the year meets
+    ``condition``, centres)}: the whole is the roll-up's ``centres`` of that year."""
+    centres = _centres_of_year(year, registered_by(year_end(year)))
     rows = _per_district(
         district_ids, centres, n=Count("pk"), part=Count("report", filter=condition)
     )
-    return {pk: percent(row["part"], row["n"]) for pk, row in rows.items()}
+    return {pk: (row["part"], row["n"]) for pk, row in rows.items()}
 
 
 def report_counts(*, district_ids: Iterable[int], year: int) -> dict[int, tuple[int, int]]:
-    """{district id: (centres whose report of ``year`` is accepted, centres)}."""
-    centres = Centre.objects.annotate(
-        report=FilteredRelation("reports", condition=Q(reports__year=year))
-    )
-    rows = _per_district(
-        district_ids,
-        centres,
-        n=Count("pk"),
-        part=Count("report", filter=Q(report__status=ACCEPTED)),
-    )
-    return {pk: (row["part"], row["n"]) for pk, row in rows.items()}
+    """{district id: (centres whose report of ``year`` is accepted, centres)}: the roll-up's
+    ``reports_accepted`` of ``centres``."""
+    return _centres_with(district_ids, year, Q(report__status=ACCEPTED))
+
+
+def it_counts(*, district_ids: Iterable[int], year: int) -> dict[int, tuple[int, int]]:
+    """{district id: (centres using IT by their accepted report of ``year``, centres)}: the
+    roll-up's ``using_it`` of ``centres``, whose quotient is its ``it_share``."""
+    return _centres_with(district_ids, year, USING_IT)
 
 
 def report_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
@@ -567,7 +588,7 @@ def report_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal
 def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
     """{district id: percent of its centres using IT, by their accepted report of ``year``};
     None for a district without centres. The national target is 70% by 2025."""
-    return _share_of_centres(district_ids, year, Q(report__status=ACCEPTED, report__uses_it=True))
+    return _share_of_centres(district_ids, year, USING_IT)
 
 
 # --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------

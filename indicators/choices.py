@@ -41,5 +41,6 @@ class Status(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
+    NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
     NO_TARGET = "no_target", _("No target")
     NO_DATA = "no_data", _("No data")

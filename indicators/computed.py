@@ -1,12 +1,15 @@
 """Indicators the portal computes from its own data instead of asking districts.
 
 Each source takes district ids and a period and returns, with one query, {district id: value}
-or, for a ratio indicator, {district id: (numerator, denominator)}. Apps below indicators are
-read through their selectors.
+or, for a ratio indicator, {district id: (numerator, denominator)}, read from the registers as
+they stood at the end of the period (today, for a period not over yet). Apps below indicators
+are read through their selectors.
 """
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+
+from django.utils import timezone
 
 from awards import selectors as awards
 from clc import selectors as clc
@@ -20,17 +23,27 @@ def _yes_no(district_ids: Iterable[int], yes: set[int]) -> dict[int, Decimal]:
     return {pk: Decimal(1 if pk in yes else 0) for pk in district_ids}
 
 
+def as_of(period: ReportingPeriod):
+    """The day the registers are read at for ``period``: its end, or today if it has not ended
+    (what the centres' roll-up takes as a year's end, so the two give one figure)."""
+    return min(period.end_date, timezone.localdate())
+
+
+def _ratio(counts: dict[int, tuple[int, int]]) -> dict[int, tuple[Decimal, Decimal]]:
+    return {pk: (Decimal(part), Decimal(whole)) for pk, (part, whole) in counts.items()}
+
+
 def committee_set_up(district_ids, period):
     return _yes_no(
         district_ids,
-        districts.districts_with_committee(district_ids=district_ids, as_of=period.end_date),
+        districts.districts_with_committee(district_ids=district_ids, as_of=as_of(period)),
     )
 
 
 def plan_issued(district_ids, period):
     return _yes_no(
         district_ids,
-        districts.districts_with_plan(district_ids=district_ids, as_of=period.end_date),
+        districts.districts_with_plan(district_ids=district_ids, as_of=as_of(period)),
     )
 
 
@@ -38,24 +51,27 @@ def interim_review_held(district_ids, period):
     return _yes_no(
         district_ids,
         districts.districts_with_review(
-            district_ids=district_ids, year=period.year, as_of=period.end_date
+            district_ids=district_ids, year=period.year, as_of=as_of(period)
         ),
     )
 
 
 def clc_centres(district_ids, period):
-    counts = clc.centre_counts(district_ids=district_ids)
+    counts = clc.centre_counts(district_ids=district_ids, as_of=as_of(period))
     return {pk: Decimal(n) for pk, n in counts.items()}
 
 
 def clc_model_centres(district_ids, period):
-    counts = clc.model_centre_counts(district_ids=district_ids, as_of=period.end_date)
+    counts = clc.model_centre_counts(district_ids=district_ids, as_of=as_of(period))
     return {pk: Decimal(n) for pk, n in counts.items()}
 
 
 def clc_reports(district_ids, period):
-    counts = clc.report_counts(district_ids=district_ids, year=period.year)
-    return {pk: (Decimal(part), Decimal(whole)) for pk, (part, whole) in counts.items()}
+    return _ratio(clc.report_counts(district_ids=district_ids, year=period.year))
+
+
+def clc_it(district_ids, period):
+    return _ratio(clc.it_counts(district_ids=district_ids, year=period.year))
 
 
 def dossiers_received(district_ids, period):
@@ -75,6 +91,7 @@ SOURCES: dict[str, Source] = {
     "clc_centres": clc_centres,
     "clc_model_centres": clc_model_centres,
     "clc_reports": clc_reports,
+    "clc_it": clc_it,
     "dossiers_received": dossiers_received,
     "dossiers_awarded": dossiers_awarded,
 }

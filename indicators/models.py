@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,15 @@ class Framework(models.Model):
     name = NormalizedCharField(_("name"), max_length=200)
     version = models.CharField(_("version"), max_length=20)
     is_current = models.BooleanField(_("current"), default=False)
+    min_coverage = models.PositiveSmallIntegerField(
+        _("minimum coverage (%)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The share of the districts due whose approved values a city figure needs before it "
+            "is judged against its target; below it the status reads “Not enough data”."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -321,7 +331,8 @@ class Value(models.Model):
 
 
 class CityFigure(models.Model):
-    """The sums behind an indicator's city value in a period, over the approved district values.
+    """The sums behind an entered indicator's city value in a period, over the approved district
+    values. A computed indicator has none: its city value is read from the registers.
 
     Kept by ``services.city_figures_refresh`` whenever a submission is approved, the one step
     that changes which values are approved, so that the dashboard, the status API and the reports

@@ -311,7 +311,8 @@ def submission_approve(*, user, submission: Submission, comment: str = "") -> Su
 
 @transaction.atomic
 def city_figures_refresh(*, periods) -> None:
-    """Recompute the stored city figures of ``periods`` (ids) from their approved values.
+    """Recompute the stored city figures of ``periods`` (ids) from their approved values, for the
+    entered indicators: computed ones are read from the registers (``selectors.city_series``).
 
     The periods' rows are locked first, so that two approvals of one period at once take turns:
     the second adds up after the first has committed, and neither figure is lost."""
@@ -323,8 +324,10 @@ def city_figures_refresh(*, periods) -> None:
     )
     rows = (
         Value.objects.filter(
-            submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
+            submission__period__in=periods,
+            submission__status=SubmissionStatus.APPROVED,
         )
+        .exclude(indicator__computed__in=SOURCES)
         .values("submission__period", "indicator")
         .annotate(
             total=Sum("value"),
@@ -394,7 +397,12 @@ def framework_new_version(*, user, framework: Framework, version: str) -> Framew
     for current in Framework.objects.select_for_update().filter(is_current=True):
         current.is_current = False
         _save(current, user=user)
-    new = Framework(name=framework.name, version=version, is_current=True)
+    new = Framework(
+        name=framework.name,
+        version=version,
+        is_current=True,
+        min_coverage=framework.min_coverage,
+    )
     _save(new, user=user)
 
     groups = list(framework.groups.order_by("order", "code"))

@@ -128,9 +128,12 @@ def _city_unit(indicator) -> str:
     return indicator.get_unit_display()
 
 
-def _status_rule() -> str:
-    """The rule behind the statuses, in the page's language (a lazy or a plain string)."""
-    return _(str(selectors.STATUS_RULE))
+def _coverage(figure) -> str:
+    """Where a city figure comes from and how much of the city it covers, as pages and exports
+    write it: "12/22 districts", or "22/22 districts (computed)" for a computed indicator."""
+    if figure.computed:
+        return _("%(coverage)s districts (computed)") % {"coverage": figure.coverage}
+    return _("%(coverage)s districts") % {"coverage": figure.coverage}
 
 
 def _submission_url(submission: Submission) -> str:
@@ -151,10 +154,12 @@ class AreaSummary:
 
     @property
     def card_counts(self) -> list[tuple[Status, int]]:
-        """The four counts every card shows, and "no target" where some indicator has none."""
+        """The four counts every card shows, then "not enough data" and "no target" where some
+        indicator is so."""
         counts = [(status, self.counts[status]) for status in CARD_STATUSES]
-        if self.counts[Status.NO_TARGET]:
-            counts.append((Status.NO_TARGET, self.counts[Status.NO_TARGET]))
+        for status in (Status.NOT_ENOUGH_DATA, Status.NO_TARGET):
+            if self.counts[status]:
+                counts.append((status, self.counts[status]))
         return counts
 
 
@@ -194,7 +199,7 @@ def dashboard(request):
             "groups": _by_group(figures),
             "progress": selectors.completeness(period=period, district_ids=district_ids),
             "district_total": len(district_ids),
-            "status_rule": _status_rule(),
+            "status_rule": selectors.status_rule(framework),
             "own_district": own_district,
             "own_submission": own_submission,
             "deadline": obligation_timeliness(
@@ -216,7 +221,7 @@ def _rollup_sheet(figures, period: ReportingPeriod) -> Sheet:
             _("City value"),
             _("Target %(year)s") % {"year": period.year},
             _("Status"),
-            _("Districts counted"),
+            _("Coverage"),
             _("Last approval"),
         ],
         rows=[
@@ -229,12 +234,11 @@ def _rollup_sheet(figures, period: ReportingPeriod) -> Sheet:
                 _rounded(f.indicator, f.value),
                 _rounded(f.indicator, f.target),
                 str(f.status.label),
-                f.districts,
+                _coverage(f),
                 f.updated,
             ]
             for f in figures
         ],
-        column_formats={8: "0"},
     )
 
 
@@ -261,12 +265,16 @@ def compare(request):
     period = _period(request.GET.get("period"))
     framework = selectors.current_framework()
     indicators = list(selectors.framework_indicators(framework=framework))
-    approved = restrict(
-        selectors.approved_values(framework=framework).filter(submission__period=period), user
-    ).select_related("submission")
-    table = {(v.submission.district_id, v.indicator_id): v for v in approved}
+    districts = list(_visible_districts(user))
+    table = selectors.district_values(
+        framework=framework,
+        period=period,
+        indicators=indicators,
+        district_ids=[d.pk for d in districts],
+        user=user,
+    )
     rows = []
-    for district in _visible_districts(user):
+    for district in districts:
         cells = []
         for indicator in indicators:
             value = table.get((district.pk, indicator.pk))
@@ -275,9 +283,11 @@ def compare(request):
                 Cell(indicator, value, selectors.district_status_of(indicator, number, period.year))
             )
         rows.append((district, cells))
+    city = selectors.city_rollup(framework=framework, period=period, indicators=indicators)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"so-sanh-quan-huyen-{period.code}.xlsx", _compare_sheets(indicators, rows, period)
+            f"so-sanh-quan-huyen-{period.code}.xlsx",
+            _compare_sheets(indicators, rows, city, period),
         )
     return render(
         request,
@@ -287,13 +297,15 @@ def compare(request):
             "periods": _periods(),
             "indicators": indicators,
             "rows": rows,
-            "status_rule": _status_rule(),
+            "city": city,
+            "status_rule": selectors.status_rule(framework),
+            "any_computed": any(selectors.is_computed(i) for i in indicators),
             "legend": [(status, STATUS_CELL[status]) for status in STATUS_CELL],
         },
     )
 
 
-def _compare_sheets(indicators, rows, period: ReportingPeriod) -> list[Sheet]:
+def _compare_sheets(indicators, rows, city, period: ReportingPeriod) -> list[Sheet]:
     values = Sheet(
         title=_("Districts %(period)s") % {"period": period.code},
         headers=[_("GSO code"), _("District"), *(i.code for i in indicators)],
@@ -313,18 +325,32 @@ def _compare_sheets(indicators, rows, period: ReportingPeriod) -> list[Sheet]:
             _("Indicator"),
             _("Unit"),
             _("Target %(year)s") % {"year": period.year},
+            _("City value"),
+            _("Status"),
+            _("Coverage"),
+            _("Source"),
         ],
         rows=[
             [
-                i.code,
-                i.display_name,
-                i.get_unit_display(),
-                _rounded(i, selectors.target_for(i, period.year)),
+                f.indicator.code,
+                f.indicator.display_name,
+                _city_unit(f.indicator),
+                _rounded(f.indicator, f.target),
+                _rounded(f.indicator, f.value),
+                str(f.status.label),
+                _coverage(f),
+                _source(f.indicator),
             ]
-            for i in indicators
+            for f in city
         ],
     )
     return [values, legend]
+
+
+def _source(indicator) -> str:
+    if selectors.is_computed(indicator):
+        return _("Computed from the registers as at the end of the period")
+    return _("Approved values of the districts")
 
 
 # --- one indicator -------------------------------------------------------------------------------
@@ -341,27 +367,25 @@ def indicator_detail(request, code: str):
         .filter(Q(start_date__lte=datetime.date.today()) | Q(pk=period.pk))
         .order_by("start_date")
     )
-    trend = selectors.city_trend(framework=framework, periods=years, indicators=[indicator])
-    points = [
-        {
-            "period": year,
-            "value": value,
-            "target": selectors.target_for(indicator, year.year),
-            "status": selectors.status_of(indicator, value, year.year),
-        }
-        for year, value in zip(years, trend[indicator.pk], strict=True)
+    if period not in years:  # a period other than a year: its figure, without a trend
+        years.append(period)
+    points = selectors.city_series(framework=framework, periods=years, indicators=[indicator])[
+        indicator.pk
     ]
-    figure = selectors.city_rollup(framework=framework, period=period, indicators=[indicator])[0]
-    approved = restrict(
-        selectors.approved_values(framework=framework).filter(
-            submission__period=period, indicator=indicator
-        ),
-        user,
-    ).select_related("submission")
-    by_district = {value.submission.district_id: value for value in approved}
+    figure = next(point for point in points if point.period == period)
+    if period.kind != "year":
+        points = [point for point in points if point.period.kind == "year"]
+    districts = list(_visible_districts(user))
+    table = selectors.district_values(
+        framework=framework,
+        period=period,
+        indicators=[indicator],
+        district_ids=[d.pk for d in districts],
+        user=user,
+    )
     rows = []
-    for district in _visible_districts(user):
-        value = by_district.get(district.pk)
+    for district in districts:
+        value = table.get((district.pk, indicator.pk))
         number = value.value if value else None
         status = selectors.district_status_of(indicator, number, period.year)
         rows.append({"district": district, "value": value, "status": status})
@@ -374,10 +398,12 @@ def indicator_detail(request, code: str):
             "indicator": indicator,
             "city_unit": _city_unit(indicator),
             "figure": figure,
-            "points": points,
+            "coverage": _coverage(figure),
+            "computed": selectors.is_computed(indicator),
+            "points": [{"point": point, "coverage": _coverage(point)} for point in points],
             "chart": _trend_chart(indicator, points),
             "rows": rows,
-            "status_rule": _status_rule(),
+            "status_rule": selectors.status_rule(framework),
         },
     )
 
@@ -393,17 +419,19 @@ def _trend_chart(indicator, points) -> dict:
     suffix = {Unit.PERCENT: "%", Unit.YES_NO: "%", Unit.VND: " VND"}.get(indicator.unit, "")
     bounded = indicator.unit in (Unit.PERCENT, Unit.YES_NO, Unit.SCORE)
     return {
-        "labels": [str(p["period"].year) for p in points],
+        "labels": [str(p.period.year) for p in points],
         "suffix": suffix,
         "max": 100 if bounded else None,
+        # Under each year's figures in the tooltip: how much of the city the value covers.
+        "notes": [_("Coverage: %(coverage)s") % {"coverage": _coverage(p)} for p in points],
         "datasets": [
             {
                 "label": _("City value"),
-                "data": [_chart_number(indicator, p["value"]) for p in points],
+                "data": [_chart_number(indicator, p.value) for p in points],
             },
             {
                 "label": _("Target"),
-                "data": [_chart_number(indicator, p["target"]) for p in points],
+                "data": [_chart_number(indicator, p.target) for p in points],
                 "dashed": True,
             },
         ],

@@ -277,9 +277,27 @@ class IndicatorStatusQuerySerializer(serializers.Serializer):
         return period
 
 
+class CoverageSerializer(serializers.Serializer):
+    districts = serializers.IntegerField(
+        help_text="Districts whose values make the city value: with approved values for an "
+        "entered indicator, every district for a computed one."
+    )
+    due = serializers.IntegerField(
+        help_text="Districts due: those of the period's indicator obligation, or every "
+        "district of the portal."
+    )
+    computed = serializers.BooleanField(
+        help_text="The value is computed from the portal's registers, not from submissions."
+    )
+
+
 class TrendPointSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="Code of a year period.")
     value = figure()
+
+
+class CityTrendPointSerializer(TrendPointSerializer):
+    coverage = CoverageSerializer()
 
 
 class CompletenessSerializer(serializers.Serializer):
@@ -297,6 +315,9 @@ class IndicatorFiguresSerializer(serializers.Serializer):
     name_en = serializers.CharField(source="indicator.name_en")
     unit = serializers.ChoiceField(Unit.choices, source="indicator.unit")
     direction = serializers.ChoiceField(Direction.choices, source="indicator.direction")
+    computed = serializers.BooleanField(
+        help_text="Computed by the portal from its registers as they stood at the period's end."
+    )
     value = figure()
     target = figure(help_text="The target in force in the period's year.")
     status = status_field()
@@ -313,12 +334,18 @@ class DistrictFigureSerializer(serializers.Serializer):
 
 class CityIndicatorStatusSerializer(IndicatorFiguresSerializer):
     aggregation = serializers.ChoiceField(Aggregation.choices, source="indicator.aggregation")
+    trend = CityTrendPointSerializer(many=True)
+    coverage = CoverageSerializer(
+        help_text="How much of the city the city value covers, e.g. 12 of 22 districts. Below "
+        "the framework's minimum coverage the status is `not_enough_data`."
+    )
     districts_counted = serializers.IntegerField(
-        help_text="Districts whose approved values make the city value."
+        help_text="Districts whose values make the city value (`coverage.districts`)."
     )
     districts = DistrictFigureSerializer(
         many=True,
-        help_text="Approved values of the districts the user may see, of this page of them.",
+        help_text="Values of the districts the user may see, of this page of them: approved "
+        "values, or the registers' for a computed indicator.",
     )
 
 

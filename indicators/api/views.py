@@ -358,35 +358,52 @@ class SubmissionViewSet(ScopedServiceViewSet):
 # --- Indicator status -----------------------------------------------------------------------------
 
 
-def _point(period: ReportingPeriod, value) -> dict:
-    return {"period": period.code, "value": value}
+def _point(period: ReportingPeriod, value, coverage=None) -> dict:
+    point = {"period": period.code, "value": value}
+    if coverage is not None:
+        point["coverage"] = coverage
+    return point
 
 
+STATUS_RULE_EXAMPLE = f"{selectors.STATUS_RULE} {selectors.COVERAGE_RULE % {'percent': 100}}"
 CITY_EXAMPLE = OpenApiExample(
     "The city in 2025",
     response_only=True,
     value={
         "period": "2025",
         "district": None,
-        "status_rule": selectors.STATUS_RULE,
+        "status_rule": STATUS_RULE_EXAMPLE,
         "completeness": {"districts": 22, "started": 3, "submitted": 2, "approved": 2},
         "count": 22,
         "next": None,
         "previous": None,
         "indicators": [
             {
-                "code": "BB4.1",
-                "name": "Tỷ lệ trung tâm học tập cộng đồng ứng dụng công nghệ thông tin",
-                "name_en": "Community learning centres using IT",
+                "code": "BB1.2",
+                "name": "Tỷ lệ người 15-60 tuổi biết chữ mức độ 2",
+                "name_en": "People aged 15-60 literate at level 2",
                 "unit": "percent",
                 "direction": "higher",
                 "aggregation": "weighted_mean",
+                "computed": False,
                 "value": 55.0,
                 "target": 70.0,
-                "status": "off_track",
-                "status_label": "Off track",
-                "trend": [{"period": "2024", "value": 48.5}, {"period": "2025", "value": 55.0}],
+                "status": "not_enough_data",
+                "status_label": "Not enough data",
+                "trend": [
+                    {
+                        "period": "2024",
+                        "value": 48.5,
+                        "coverage": {"districts": 22, "due": 22, "computed": False},
+                    },
+                    {
+                        "period": "2025",
+                        "value": 55.0,
+                        "coverage": {"districts": 2, "due": 22, "computed": False},
+                    },
+                ],
                 "updated": "2026-01-20T10:00:00+07:00",
+                "coverage": {"districts": 2, "due": 22, "computed": False},
                 "districts_counted": 2,
                 "districts": [
                     {
@@ -418,7 +435,7 @@ DISTRICT_EXAMPLE = OpenApiExample(
             "version": 6,
             "updated_at": "2026-01-15T08:00:00+07:00",
         },
-        "status_rule": selectors.STATUS_RULE,
+        "status_rule": STATUS_RULE_EXAMPLE,
         "completeness": {"districts": 22, "started": 3, "submitted": 2, "approved": 2},
         "indicators": [
             {
@@ -450,11 +467,19 @@ class IndicatorStatusView(APIView):
         tags=INDICATORS,
         summary="Indicator status for a period, city-wide or for one district",
         description=(
-            "Without `district`: the city value of each indicator from **approved** district "
-            "values (summed, averaged, weighted by the denominator or as a share of districts "
-            "answering yes, as the indicator says), its target for the year and status, the "
-            "trend over the year periods up to this one, and under `districts` the approved "
-            "values of the districts the user may see (a district officer: their own).\n\n"
+            "Without `district`: the city value of each indicator (summed, averaged, weighted "
+            "by the denominator or as a share of districts answering yes, as the indicator "
+            "says), its target for the year and status, the trend over the year periods up to "
+            "this one, and under `districts` the values of the districts the user may see (a "
+            "district officer: their own). An entered indicator's values are the districts' "
+            "**approved** values; a `computed` indicator's are read from the portal's registers "
+            "as they stood at the end of the period, for every district whatever its "
+            "submission.\n\n"
+            "`coverage` says how much of the city a city value covers: `districts` whose values "
+            "make it of the `due` districts (those of the period's indicator obligation, or "
+            "every district of the portal). A computed indicator covers every district. Below "
+            "the framework's minimum coverage the status is `not_enough_data`, whatever the "
+            "value.\n\n"
             "With `district`: that district's values. Everyone sees its approved values; the "
             "district's own officers see their submission still being worked on (draft, "
             "submitted or returned) instead, with its status. The trend runs over the "
@@ -506,7 +531,7 @@ class IndicatorStatusView(APIView):
         indicators = list(indicators)
         body = {
             "period": period,
-            "status_rule": selectors.STATUS_RULE,
+            "status_rule": STATUS_RULE_EXAMPLE,
             "completeness": {
                 "districts": len(districts),
                 # A subquery, not the country's 696 ids as parameters.
@@ -537,29 +562,37 @@ class IndicatorStatusView(APIView):
 
     def city_figures(self, framework, period, districts, indicators) -> dict:
         years = list(selectors.year_periods_until(period=period))
-        trend = selectors.city_trend(framework=framework, periods=years, indicators=indicators)
+        if period not in years:
+            years.append(period)
+        series = selectors.city_series(framework=framework, periods=years, indicators=indicators)
         visible, links = PortalPagination().page_of(
             self.visible(districts), self.request, view=self
         )
         table = selectors.district_table(
-            framework=framework, period=period, district_ids=[d.pk for d in visible]
+            framework=framework,
+            period=period,
+            district_ids=[d.pk for d in visible],
+            indicators=indicators,
         )
         rows = []
-        for city in selectors.city_rollup(
-            framework=framework, period=period, indicators=indicators
-        ):
-            indicator = city.indicator
+        for indicator in indicators:
+            points = series[indicator.pk]
+            city = next(point for point in points if point.period == period)
             rows.append(
                 {
                     "indicator": indicator,
+                    "computed": city.computed,
                     "value": city.value,
                     "target": city.target,
                     "status": city.status,
                     "status_label": city.status.label,
                     "trend": [
-                        _point(p, v) for p, v in zip(years, trend[indicator.pk], strict=True)
+                        _point(p.period, p.value, _coverage(p))
+                        for p in points
+                        if p.period.kind == "year"
                     ],
                     "updated": city.updated,
+                    "coverage": _coverage(city),
                     "districts_counted": city.districts,
                     "districts": [
                         {
@@ -589,23 +622,29 @@ class IndicatorStatusView(APIView):
             .first()
         )
         values = {v.indicator_id: v for v in submission.values.order_by()} if submission else {}
+        # Computed indicators: the registers' values, whatever the submission holds.
+        registers = selectors.register_values(
+            indicators=indicators, periods=[period], district_ids=[district.pk]
+        )
+        for (_period_id, indicator_id), by_district in registers.items():
+            values[indicator_id] = by_district[district.pk]
         years = list(selectors.year_periods_until(period=period))
-        approved = {
-            (indicator_id, period_id): value
-            for indicator_id, period_id, value in selectors.district_trend(
-                framework=framework, district=district, periods=years
-            )
-        }
-        approved_periods = {period_id for _indicator_id, period_id in approved}
+        trend = selectors.district_trend(
+            framework=framework, district=district, periods=years, indicators=indicators
+        )
+        computed_ids = {i.pk for i in indicators if selectors.is_computed(i)}
+        approved_periods = {p for i, p in trend if i not in computed_ids}
         approved_years = [p for p in years if p.pk in approved_periods]
         rows = []
         for indicator in indicators:
             value = values.get(indicator.pk)
             figure = value.value if value else None
             status_now = selectors.district_status_of(indicator, figure, period.year)
+            computed = selectors.is_computed(indicator)
             rows.append(
                 {
                     "indicator": indicator,
+                    "computed": computed,
                     "value": figure,
                     "numerator": value.numerator if value else None,
                     "denominator": value.denominator if value else None,
@@ -613,11 +652,20 @@ class IndicatorStatusView(APIView):
                     "status": status_now,
                     "status_label": Status(status_now).label,
                     "trend": [
-                        _point(p, approved.get((indicator.pk, p.pk))) for p in approved_years
+                        _point(p, trend.get((indicator.pk, p.pk)))
+                        for p in (years if computed else approved_years)
                     ],
-                    "updated": submission.updated_at if submission else None,
+                    "updated": submission.updated_at if submission and not computed else None,
                     "submission_status": submission.status if submission else None,
                     "revision": submission.revision if submission else None,
                 }
             )
         return {"district": district, "submission": submission, "indicators": rows}
+
+
+def _coverage(figure) -> dict:
+    return {
+        "districts": figure.coverage.districts,
+        "due": figure.coverage.due,
+        "computed": figure.computed,
+    }

@@ -312,6 +312,13 @@ def _indicator_period(scope: Scope, district_ids: list[int]) -> ReportingPeriod:
     return year
 
 
+def _coverage_text(figure) -> str:
+    """How much of the city a city figure covers, as the indicator pages write it."""
+    if figure.computed:
+        return _("%(coverage)s districts (computed)") % {"coverage": figure.coverage}
+    return _("%(coverage)s districts") % {"coverage": figure.coverage}
+
+
 def indicators_section(scope: Scope) -> Section:
     section = Section(key="indicators", title=str(TITLES["indicators"]))
     try:
@@ -346,8 +353,10 @@ def indicators_section(scope: Scope) -> Section:
         _(
             "Framework %(framework)s, %(period)s: %(approved)s of %(districts)s districts have "
             "had their values approved (%(submitted)s sent). Of %(indicators)s indicators, "
-            "%(on_track)s are on track, %(at_risk)s at risk, %(off_track)s off track and "
-            "%(no_data)s have no approved value yet."
+            "%(on_track)s are on track, %(at_risk)s at risk, %(off_track)s off track, "
+            "%(not_enough)s have approved values from too few districts to be judged and "
+            "%(no_data)s have no value yet. Computed indicators are read from the portal's "
+            "registers as at the end of the period, for every district."
         )
         % {
             "framework": framework,
@@ -359,15 +368,17 @@ def indicators_section(scope: Scope) -> Section:
             "on_track": statuses[Status.ON_TRACK],
             "at_risk": statuses[Status.AT_RISK],
             "off_track": statuses[Status.OFF_TRACK],
+            "not_enough": statuses[Status.NOT_ENOUGH_DATA],
             "no_data": statuses[Status.NO_DATA],
         }
     )
-    section.paragraphs.append(_(str(indicators.STATUS_RULE)))
+    section.paragraphs.append(indicators.status_rule(framework))
     section.figures += [
         (_("Districts with approved indicator values"), done["approved"]),
         (_("Indicators on track"), statuses[Status.ON_TRACK]),
         (_("Indicators at risk"), statuses[Status.AT_RISK]),
         (_("Indicators off track"), statuses[Status.OFF_TRACK]),
+        (_("Indicators with not enough data"), statuses[Status.NOT_ENOUGH_DATA]),
         (_("Indicators without data"), statuses[Status.NO_DATA]),
     ]
 
@@ -376,7 +387,14 @@ def indicators_section(scope: Scope) -> Section:
     for figure in figures:
         area = figure.indicator.area
         areas.setdefault(area.pk, (area, Counter()))[1][figure.status] += 1
-    counted = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_TARGET, Status.NO_DATA)
+    counted = (
+        Status.ON_TRACK,
+        Status.AT_RISK,
+        Status.OFF_TRACK,
+        Status.NOT_ENOUGH_DATA,
+        Status.NO_TARGET,
+        Status.NO_DATA,
+    )
     section.tables.append(
         Table(
             title=_("Status by area of focus"),
@@ -409,7 +427,7 @@ def indicators_section(scope: Scope) -> Section:
         _("City %(period)s") % {"period": period},
         _("Target %(year)s") % {"year": period.year},
         _("Status"),
-        _("Districts counted"),
+        _("Coverage"),
     ]
     if scope.is_district:
         headers += [scope.district.name, _("District status")]
@@ -423,7 +441,7 @@ def indicators_section(scope: Scope) -> Section:
             _rounded(figure.value, places(indicator)),
             _rounded(figure.target, places(indicator)),
             str(figure.status.label),
-            figure.districts,
+            _coverage_text(figure),
         ]
         if scope.is_district:
             own_value = table.get((scope.district.pk, indicator.pk))
@@ -435,10 +453,9 @@ def indicators_section(scope: Scope) -> Section:
     first_figure = 4 if previous else 3
     value_columns = range(3, first_figure + 2)
     formats = dict.fromkeys(value_columns, DECIMAL)
-    formats[first_figure + 3] = COUNT
     if scope.is_district:
         formats[first_figure + 4] = DECIMAL
-    shown = [0, 1, 2, *value_columns, first_figure + 2]
+    shown = [0, 1, 2, *value_columns, first_figure + 2, first_figure + 3]
     if scope.is_district:
         shown = [0, 1, 2, first_figure, first_figure + 4, first_figure + 5]
     section.tables.append(
@@ -478,7 +495,7 @@ def indicators_section(scope: Scope) -> Section:
             title=_("District comparison"),
             headers=[
                 _("District"),
-                _("Approved values"),
+                _("Values (approved or computed)"),
                 str(Status.ON_TRACK.label),
                 str(Status.AT_RISK.label),
                 str(Status.OFF_TRACK.label),

@@ -5,8 +5,9 @@
  *   <canvas data-chart="line" data-chart-source="trend-data"></canvas>
  *   {{ chart|json_script:"trend-data" }}
  *
- * The JSON holds {labels: [...], suffix: "%", max: 100, datasets: [{label, data, dashed}]};
- * null values are gaps, a null max lets the scale follow the data. Numbers follow the page's
+ * The JSON holds {labels: [...], suffix: "%", max: 100, notes: [...], datasets: [{label,
+ * data, dashed}]}; null values are gaps, a null max lets the scale follow the data, and the
+ * optional notes (one per label) close the tooltip of their label. Numbers follow the page's
  * language (1.234,5 in Vietnamese).
  */
 (function () {
@@ -57,6 +58,10 @@
             callbacks: {
               label: function (item) {
                 return item.dataset.label + ": " + number(item.parsed.y, locale, suffix);
+              },
+              footer: function (items) {
+                var notes = spec.notes || [];
+                return items.length ? notes[items[0].dataIndex] || "" : "";
               },
             },
           },

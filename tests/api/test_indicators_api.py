@@ -16,7 +16,7 @@ from districts import services as district_services
 from districts.models import AdministrativeUnit
 from indicators import services
 from indicators.choices import Aggregation, SubmissionStatus, Unit
-from indicators.models import Area, Indicator, Submission, Target, Value
+from indicators.models import Area, Framework, Indicator, Submission, Target, Value
 from indicators.services import Entry
 from learningcity.models import ReportingPeriod
 
@@ -101,18 +101,18 @@ def test_indicators_of_the_current_framework(client_for, api_consumer):
     assert body["count"] == 30
     rows = by_code(body["results"])
     assert list(rows)[:2] == ["WB1.1", "WB1.2"]
-    assert rows["BB4.1"] == {
-        **rows["BB4.1"],
+    assert rows["BB2.1"] == {
+        **rows["BB2.1"],
         "unit": "percent",
         "aggregation": "weighted_mean",
         "direction": "higher",
         "computed": False,
-        "group": {"code": "BB", "name": rows["BB4.1"]["group"]["name"]},
+        "group": {"code": "BB", "name": rows["BB2.1"]["group"]["name"]},
         "targets": [{"year": 2025, "value": 70.0}],
         "baseline": None,
     }
-    assert rows["BB4.1"]["denominator_label"]
-    assert rows["BB4.1"]["area"]["code"] == "BB4" and rows["BB4.1"]["area"]["name_en"]
+    assert rows["BB2.1"]["denominator_label"]
+    assert rows["BB2.1"]["area"]["code"] == "BB2" and rows["BB2.1"]["area"]["name_en"]
     assert rows["WB1.2"]["targets"] == [
         {"year": 2025, "value": 40.0},
         {"year": 2030, "value": 60.0},
@@ -125,7 +125,7 @@ def test_indicators_of_the_current_framework(client_for, api_consumer):
     assert [row["code"] for row in area] == ["BB4.1", "BB4.2", "BB4.3"]
     group = ok(client.get(f"{API}/indicators/", {"group": "FC"}))["results"]
     assert {row["code"] for row in group} == {"FC1.1", "FC1.2", "FC2.1", "FC2.2", "FC3.1", "FC3.2"}
-    assert ok(client.get(f"{API}/indicators/BB4.1/"))["code"] == "BB4.1"
+    assert ok(client.get(f"{API}/indicators/BB2.1/"))["code"] == "BB2.1"
 
 
 def test_indicator_list_query_count_does_not_grow_with_targets(client_for, reviewer):
@@ -164,6 +164,7 @@ def test_full_flow_with_return_fix_approval_and_revision(
         "BB2.4",
         "BB2.5",
         "BB2.6",
+        "BB4.1",
         "BB6.3",
         "BB6.4",
     }
@@ -173,7 +174,7 @@ def test_full_flow_with_return_fix_approval_and_revision(
 
     values = every_value(
         {
-            "BB4.1": Entry(numerator=8, denominator=10),
+            "BB2.1": Entry(numerator=8, denominator=10),
             "WB2.2": Entry(value="1200"),
             "BB5.2": Entry(value="72,5"),
         }
@@ -184,8 +185,8 @@ def test_full_flow_with_return_fix_approval_and_revision(
         )
     )
     assert saved["version"] == opened["version"] + 1
-    bb41 = by_code(saved["values"])["BB4.1"]
-    assert (bb41["value"], bb41["numerator"], bb41["denominator"]) == (80.0, 8.0, 10.0)
+    bb21 = by_code(saved["values"])["BB2.1"]
+    assert (bb21["value"], bb21["numerator"], bb21["denominator"]) == (80.0, 8.0, 10.0)
     assert by_code(saved["values"])["WB2.2"]["value"] == 1200.0
     assert by_code(saved["values"])["BB5.2"]["value"] == 72.5  # a decimal comma is accepted
     assert by_code(saved["values"])["FC1.1"]["value"] == 0.0  # computed: no committee yet
@@ -195,12 +196,12 @@ def test_full_flow_with_return_fix_approval_and_revision(
     returned = ok(
         department.post(
             f"{url}/return/",
-            {"comment": "", "value_comments": {"BB4.1": "Mẫu số chưa đúng."}},
+            {"comment": "", "value_comments": {"BB2.1": "Mẫu số chưa đúng."}},
             format="json",
         )
     )
     assert returned["status"] == "returned"
-    assert by_code(returned["values"])["BB4.1"]["review_comment"] == "Mẫu số chưa đúng."
+    assert by_code(returned["values"])["BB2.1"]["review_comment"] == "Mẫu số chưa đúng."
     assert by_code(returned["values"])["WB2.2"]["review_comment"] == ""
 
     fixed = ok(
@@ -208,32 +209,32 @@ def test_full_flow_with_return_fix_approval_and_revision(
             f"{url}/values/",
             {
                 "version": returned["version"],
-                "values": [{"indicator": "BB4.1", "numerator": "9", "denominator": "12"}],
+                "values": [{"indicator": "BB2.1", "numerator": "9", "denominator": "12"}],
             },
             format="json",
         )
     )
-    assert by_code(fixed["values"])["BB4.1"]["value"] == 75.0
+    assert by_code(fixed["values"])["BB2.1"]["value"] == 75.0
     assert ok(officer.post(f"{url}/submit/"))["status"] == "submitted"
 
     approved = ok(department.post(f"{url}/approve/", {"comment": "Đạt."}))
     assert approved["status"] == "approved" and approved["review_comment"] == "Đạt."
-    assert by_code(approved["values"])["BB4.1"]["review_comment"] == ""
+    assert by_code(approved["values"])["BB2.1"]["review_comment"] == ""
 
     # A correction: a new revision, which supersedes the approved one once approved in turn.
     revision = ok(officer.post(f"{url}/revise/"), 201)
     assert revision["revision"] == 2 and revision["status"] == "draft"
-    assert by_code(revision["values"])["BB4.1"]["value"] == 75.0
+    assert by_code(revision["values"])["BB2.1"]["value"] == 75.0
     revision_url = f"{API}/submissions/{revision['id']}"
     # Until then the approved revision is what everyone else sees.
-    city = status_of(department, period="2025", indicator="BB4.1")
-    assert by_code(city["indicators"])["BB4.1"]["value"] == 75.0
+    city = status_of(department, period="2025", indicator="BB2.1")
+    assert by_code(city["indicators"])["BB2.1"]["value"] == 75.0
     ok(
         officer.patch(
             f"{revision_url}/values/",
             {
                 "version": revision["version"],
-                "values": [{"indicator": "BB4.1", "numerator": 6, "denominator": 12}],
+                "values": [{"indicator": "BB2.1", "numerator": 6, "denominator": 12}],
             },
             format="json",
         )
@@ -241,11 +242,11 @@ def test_full_flow_with_return_fix_approval_and_revision(
     ok(officer.post(f"{revision_url}/submit/"))
     assert ok(department.post(f"{revision_url}/approve/"))["status"] == "approved"
     assert ok(department.get(f"{url}/"))["status"] == "superseded"
-    city = status_of(department, period="2025", indicator="BB4.1")
-    assert by_code(city["indicators"])["BB4.1"]["value"] == 50.0
-    district = status_of(department, period="2025", district="760", indicator="BB4.1")
+    city = status_of(department, period="2025", indicator="BB2.1")
+    assert by_code(city["indicators"])["BB2.1"]["value"] == 50.0
+    district = status_of(department, period="2025", district="760", indicator="BB2.1")
     assert district["submission"]["revision"] == 2
-    assert by_code(district["indicators"])["BB4.1"]["revision"] == 2
+    assert by_code(district["indicators"])["BB2.1"]["revision"] == 2
 
 
 def test_opening_an_approved_period_asks_for_a_revision(
@@ -322,8 +323,8 @@ def extra_indicators(db):
     ("code", "entry"),
     [
         ("BB4.8", {"value": 120}),  # percent above 100
-        ("BB4.1", {"numerator": 11, "denominator": 10}),  # numerator above denominator
-        ("BB4.1", {"numerator": 5}),  # half a ratio
+        ("BB2.1", {"numerator": 11, "denominator": 10}),  # numerator above denominator
+        ("BB2.1", {"numerator": 5}),  # half a ratio
         ("WB2.2", {"value": 2.5}),  # a count is whole
         ("BB4.9", {"value": 2}),  # yes/no is 0 or 1
         ("WB2.2", {"value": "abc"}),  # not a number
@@ -470,7 +471,13 @@ def test_submission_filters(client_for, admin_user, district_1, district_3, year
 
 
 @pytest.fixture
-def two_approved(admin_user, district_1, district_3, year_2025, hcmc):
+def any_coverage(db):
+    """The Department judges city values against their targets whatever their coverage."""
+    Framework.objects.filter(is_current=True).update(min_coverage=0)
+
+
+@pytest.fixture
+def two_approved(admin_user, district_1, district_3, year_2025, hcmc, any_coverage):
     """District 1 and District 3 approved for 2025, District 1 with a steering committee;
     District 4 submitted with outlandish values that must not count."""
     district_services.committee_establish(
@@ -486,7 +493,7 @@ def two_approved(admin_user, district_1, district_3, year_2025, hcmc):
         user=admin_user,
         overrides={
             "WB2.2": Entry(value=1200),
-            "BB4.1": Entry(numerator=8, denominator=10),
+            "BB2.1": Entry(numerator=8, denominator=10),
             "BB5.2": Entry(value=80),
         },
     )
@@ -496,7 +503,7 @@ def two_approved(admin_user, district_1, district_3, year_2025, hcmc):
         user=admin_user,
         overrides={
             "WB2.2": Entry(value=800),
-            "BB4.1": Entry(numerator=3, denominator=10),
+            "BB2.1": Entry(numerator=3, denominator=10),
             "BB5.2": Entry(value=65),
         },
     )
@@ -507,7 +514,7 @@ def two_approved(admin_user, district_1, district_3, year_2025, hcmc):
         until=SubmissionStatus.SUBMITTED,
         overrides={
             "WB2.2": Entry(value=100000),
-            "BB4.1": Entry(numerator=1000, denominator=1000),
+            "BB2.1": Entry(numerator=1000, denominator=1000),
             "BB5.2": Entry(value=1),
         },
     )
@@ -524,24 +531,28 @@ def test_city_rollup_computed_by_hand(client_for, api_consumer, two_approved):
     assert rows["WB2.2"]["value"] == 2000.0 and rows["WB2.2"]["districts_counted"] == 2
     assert rows["WB2.2"]["target"] is None and rows["WB2.2"]["status"] == "no_target"
     # Weighted: (8 + 3) / (10 + 10) = 55 %; the target for 2025 is 70, short by more than 7.
-    bb41 = rows["BB4.1"]
-    assert (bb41["value"], bb41["target"], bb41["status"]) == (55.0, 70.0, "off_track")
-    assert bb41["aggregation"] == "weighted_mean" and bb41["status_label"]
-    assert bb41["trend"] == [{"period": "2025", "value": 55.0}]
-    assert bb41["updated"] is not None
-    assert bb41["districts"] == [
+    bb21 = rows["BB2.1"]
+    assert (bb21["value"], bb21["target"], bb21["status"]) == (55.0, 70.0, "off_track")
+    assert bb21["aggregation"] == "weighted_mean" and bb21["status_label"]
+    two_of_22 = {"districts": 2, "due": 22, "computed": False}
+    assert bb21["trend"] == [{"period": "2025", "value": 55.0, "coverage": two_of_22}]
+    assert bb21["coverage"] == two_of_22 and bb21["computed"] is False
+    assert bb21["updated"] is not None
+    assert bb21["districts"] == [
         {"district": {"code": "760", "name": "Quận 1"}, "value": 80.0, "status": "on_track"},
         {"district": {"code": "770", "name": "Quận 3"}, "value": 30.0, "status": "off_track"},
     ]
     # Mean: (80 + 65) / 2 = 72.5 against 70.
     assert (rows["BB5.2"]["value"], rows["BB5.2"]["status"]) == (72.5, "on_track")
-    # Share of yes: one of the two approved districts has a committee.
+    # Computed, share of yes: one of the city's 22 districts has a committee, whatever the
+    # districts' submissions; every district has its value from the register.
     fc11 = rows["FC1.1"]
-    assert (fc11["value"], fc11["target"], fc11["status"]) == (50.0, 100.0, "off_track")
-    assert [(d["district"]["code"], d["value"]) for d in fc11["districts"]] == [
-        ("760", 1.0),
-        ("770", 0.0),
-    ]
+    assert (fc11["value"], fc11["target"], fc11["status"]) == (4.5455, 100.0, "off_track")
+    assert fc11["coverage"] == {"districts": 22, "due": 22, "computed": True}
+    assert fc11["computed"] is True
+    assert len(fc11["districts"]) == 22
+    assert {d["district"]["code"]: d["value"] for d in fc11["districts"]}["760"] == 1.0
+    assert sum(d["value"] for d in fc11["districts"]) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -554,6 +565,7 @@ def test_city_rollup_computed_by_hand(client_for, api_consumer, two_approved):
     ],
 )
 def test_weighted_status_against_the_target(
+    any_coverage,
     client_for,
     reviewer,
     admin_user,
@@ -573,11 +585,11 @@ def test_weighted_status_against_the_target(
             district,
             year_2025,
             user=admin_user,
-            overrides={"BB4.1": Entry(numerator=numerator, denominator=denominator)},
+            overrides={"BB2.1": Entry(numerator=numerator, denominator=denominator)},
         )
-    body = status_of(client_for(reviewer), period="2025", indicator="BB4.1")
+    body = status_of(client_for(reviewer), period="2025", indicator="BB2.1")
     assert [(r["code"], r["value"], r["status"]) for r in body["indicators"]] == [
-        ("BB4.1", value, status)
+        ("BB2.1", value, status)
     ]
 
 
@@ -588,19 +600,24 @@ def test_city_trend_over_year_periods(
         district_1,
         year_2024,
         user=admin_user,
-        overrides={"BB4.1": Entry(numerator=3, denominator=5)},
+        overrides={"BB2.1": Entry(numerator=3, denominator=5)},
     )
     ReportingPeriod.objects.get_or_create_for(kind="year", year=2026)  # after: not in the trend
     ReportingPeriod.objects.get_or_create_for(kind="half_year", year=2025, number=1)  # not a year
     client = client_for(reviewer)
-    bb41 = by_code(status_of(client, period="2025", area="BB4")["indicators"])["BB4.1"]
-    assert bb41["trend"] == [{"period": "2024", "value": 60.0}, {"period": "2025", "value": 55.0}]
-    earlier = by_code(status_of(client, period="2024", indicator="BB4.1")["indicators"])["BB4.1"]
-    assert earlier["trend"] == [{"period": "2024", "value": 60.0}]
+    bb21 = by_code(status_of(client, period="2025", area="BB2")["indicators"])["BB2.1"]
+
+    def points(row):
+        return [(p["period"], p["value"], p["coverage"]["districts"]) for p in row["trend"]]
+
+    assert points(bb21) == [("2024", 60.0, 1), ("2025", 55.0, 2)]
+    earlier = by_code(status_of(client, period="2024", indicator="BB2.1")["indicators"])["BB2.1"]
+    assert points(earlier) == [("2024", 60.0, 1)]
     assert earlier["districts_counted"] == 1
-    half = by_code(status_of(client, period="2025-H1", indicator="BB4.1")["indicators"])["BB4.1"]
+    assert earlier["coverage"] == {"districts": 1, "due": 22, "computed": False}
+    half = by_code(status_of(client, period="2025-H1", indicator="BB2.1")["indicators"])["BB2.1"]
     assert half["value"] is None and half["status"] == "no_data"
-    assert half["trend"] == [{"period": "2024", "value": 60.0}]
+    assert points(half) == [("2024", 60.0, 1)]
 
 
 def test_status_filters(client_for, reviewer, year_2025):
@@ -617,8 +634,8 @@ def test_officer_sees_the_city_but_only_their_own_district_in_the_breakdown(
     client_for, officer_3, two_approved
 ):
     rows = by_code(status_of(client_for(officer_3), period="2025")["indicators"])
-    assert rows["BB4.1"]["value"] == 55.0
-    assert rows["BB4.1"]["districts"] == [
+    assert rows["BB2.1"]["value"] == 55.0
+    assert rows["BB2.1"]["districts"] == [
         {"district": {"code": "770", "name": "Quận 3"}, "value": 30.0, "status": "off_track"}
     ]
 
@@ -627,14 +644,14 @@ def test_city_breakdown_comes_in_pages_of_districts(client_for, api_consumer, tw
     client = client_for(api_consumer)
     first = status_of(client, period="2025", page_size=5)
     assert (first["count"], first["previous"]) == (22, None) and "page=2" in first["next"]
-    bb41 = by_code(first["indicators"])["BB4.1"]
-    assert bb41["value"] == 55.0  # the city's figure on every page
-    assert [row["district"]["code"] for row in bb41["districts"]] == ["760"]
+    bb21 = by_code(first["indicators"])["BB2.1"]
+    assert bb21["value"] == 55.0  # the city's figure on every page
+    assert [row["district"]["code"] for row in bb21["districts"]] == ["760"]
     second = status_of(client, period="2025", page_size=5, page=2)
     assert second["completeness"] == first["completeness"]
-    bb41 = by_code(second["indicators"])["BB4.1"]
-    assert bb41["value"] == 55.0
-    assert [row["district"]["code"] for row in bb41["districts"]] == ["770"]
+    bb21 = by_code(second["indicators"])["BB2.1"]
+    assert bb21["value"] == 55.0
+    assert [row["district"]["code"] for row in bb21["districts"]] == ["770"]
     assert status_of(client, period="2025")["next"] is None  # a city's districts fit one page
 
 
@@ -643,15 +660,20 @@ def test_district_view_approved_values(client_for, api_consumer, two_approved, y
     assert body["district"] == {"code": "760", "name": "Quận 1"}
     assert body["submission"]["status"] == "approved" and body["submission"]["revision"] == 1
     assert body["completeness"]["approved"] == 2
-    bb41 = by_code(body["indicators"])["BB4.1"]
-    assert (bb41["value"], bb41["numerator"], bb41["denominator"]) == (80.0, 8.0, 10.0)
-    assert (bb41["target"], bb41["status"]) == (70.0, "on_track")
-    assert bb41["submission_status"] == "approved" and bb41["revision"] == 1
-    assert bb41["trend"] == [{"period": "2025", "value": 80.0}]  # 2024 was never approved
+    bb21 = by_code(body["indicators"])["BB2.1"]
+    assert (bb21["value"], bb21["numerator"], bb21["denominator"]) == (80.0, 8.0, 10.0)
+    assert (bb21["target"], bb21["status"]) == (70.0, "on_track")
+    assert bb21["submission_status"] == "approved" and bb21["revision"] == 1
+    assert bb21["trend"] == [{"period": "2025", "value": 80.0}]  # 2024 was never approved
     assert by_code(body["indicators"])["FC1.1"]["value"] == 1.0
     nothing = status_of(client_for(api_consumer), period="2025", district="761")
     assert nothing["submission"] is None
-    assert {row["status"] for row in nothing["indicators"]} == {"no_data"}
+    entered = [row for row in nothing["indicators"] if not row["computed"]]
+    assert {row["status"] for row in entered} == {"no_data"}
+    # Computed indicators come from the registers, with or without a submission.
+    fc11 = by_code(nothing["indicators"])["FC1.1"]
+    assert (fc11["value"], fc11["status"]) == (0.0, "off_track")
+    assert fc11["trend"] == [{"period": "2024", "value": 0.0}, {"period": "2025", "value": 0.0}]
 
 
 def test_district_view_shows_open_work_to_its_own_officers_only(

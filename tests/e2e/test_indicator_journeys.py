@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 # What the demo leaves empty in District 1's 2025 draft, as an officer types it in Vietnamese
 # (dots group thousands, a comma is the decimal point). Ratios take a numerator and denominator.
 RATIOS = {
+    "BB3.1": ("5.400", "9.000"),
     "BB3.2": ("8", "10"),  # wards: District 1 has 10
-    "BB4.1": ("7", "10"),
     "BB4.2": ("1.240", "2.000"),
     "BB4.3": ("61.500", "98.000"),
     "BB5.1": ("3.150", "4.500"),

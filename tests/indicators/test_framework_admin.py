@@ -606,3 +606,26 @@ def test_the_admin_import_shows_row_errors_and_writes_nothing(
     )
     assert response.status_code == 200
     assert "encountered while trying to read file" in response.content.decode()
+
+
+def test_the_administrator_sets_the_coverage_a_city_value_needs(
+    client, admin_user, officer_1, reviewer, year_2025, framework
+):
+    """Even once approved data locks the framework's indicators, the Department administrator
+    sets its minimum coverage in the admin; a new version keeps it."""
+    approve(officer_1, reviewer, year_2025)
+    assert framework.is_locked and framework.min_coverage == 100
+    client.force_login(admin_user)
+    url = f"/admin/indicators/framework/{framework.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="min_coverage"' in page
+    data = {"name": framework.name, "version": framework.version, "min_coverage": 60}
+    assert client.post(url, data).status_code == 302
+    framework.refresh_from_db()
+    assert framework.min_coverage == 60
+    response = client.post(url, {**data, "min_coverage": 101})
+    assert response.status_code == 200 and 'name="min_coverage"' in response.content.decode()
+    framework.refresh_from_db()
+    assert framework.min_coverage == 60  # a share of the districts: at most 100
+    new = services.framework_new_version(user=admin_user, framework=framework, version="2026.1")
+    assert new.min_coverage == 60

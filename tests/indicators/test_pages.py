@@ -19,7 +19,7 @@ from districts.selectors import portal_district_list
 from indicators import services
 from indicators.choices import SubmissionStatus, Unit
 from indicators.forms import field_name, format_number, parse_number
-from indicators.models import Indicator, Submission
+from indicators.models import Framework, Indicator, Submission
 from indicators.services import Entry
 from learningcity.models import ReportingPeriod
 from learningcity.text import search_key
@@ -206,9 +206,16 @@ def test_officer_and_reviewer_complete_the_cycle(
         },
     )
     html = client.get("/indicators/?period=2025").content.decode()
-    # WB1.1: (1234 + 700) / (2000 + 3000) = 38.68 % (target 40: at risk, within 10 %).
+    # WB1.1: (1234 + 700) / (2000 + 3000) = 38.68 %, from 2 of the 22 districts: below the
+    # Department's threshold (all districts, by default), not judged against the target.
     row = html[html.index(">WB1.1</a>") :].split("</tr>")[0]
-    assert "38,7%" in row and "40%" in row and "text-bg-warning" in row
+    assert "38,7%" in row and "40%" in row and "2/22 quận, huyện" in row
+    assert "Chưa đủ số liệu" in row and "text-bg-warning" not in row
+    # Judged whatever the coverage: at risk (target 40, short by less than a tenth).
+    Framework.objects.filter(is_current=True).update(min_coverage=0)
+    html = client.get("/indicators/?period=2025").content.decode()
+    row = html[html.index(">WB1.1</a>") :].split("</tr>")[0]
+    assert "38,7%" in row and "text-bg-warning" in row and "Chưa đủ số liệu" not in row
     row = html[html.index(">WB2.2</a>") :].split("</tr>")[0]
     assert "4.250" in row  # 1.450 + 2.800
     row = html[html.index(">FC3.1</a>") :].split("</tr>")[0]
@@ -340,11 +347,12 @@ def test_dashboard_compare_and_detail_show_approved_values(
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 30
-    assert rows["WB2.2"][5] == 1200 and rows["WB2.2"][8] == 1
+    assert rows["WB2.2"][5] == 1200 and rows["WB2.2"][8] == "1/22 districts"
+    assert rows["FC1.1"][8] == "22/22 districts (computed)"
     assert rows["WB1.1"][5] == 50 and rows["WB1.1"][6] == 40
 
     html = client.get("/indicators/compare/?period=2025").content.decode()
-    assert html.count("<tr>") == 1 + 22
+    assert html.count("<tr>") == 1 + 22 + 2  # the head, the districts, the city and coverage
     quan_1 = html[html.index("Quận 1<") :].split("</tr>")[0]
     assert "bg-success-subtle" in quan_1 and "1,200" in quan_1
     quan_3 = html[html.index("Quận 3<") :].split("</tr>")[0]

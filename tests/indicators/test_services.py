@@ -86,9 +86,9 @@ def test_computed_values_follow_the_source_data(officer_1, year_2025):
         ("WB3.1", Entry(value="-1"), "negative"),
         ("WB3.1", Entry(value="abc"), "number"),
         ("BB5.2", Entry(value="101"), "exceed 100"),
-        ("BB4.1", Entry(numerator=11, denominator=10), "numerator cannot exceed"),
-        ("BB4.1", Entry(numerator=5), "both"),
-        ("BB4.1", Entry(numerator=0, denominator=0), "above zero"),
+        ("BB2.1", Entry(numerator=11, denominator=10), "numerator cannot exceed"),
+        ("BB2.1", Entry(numerator=5), "both"),
+        ("BB2.1", Entry(numerator=0, denominator=0), "above zero"),
     ],
 )
 def test_values_are_checked_by_unit_and_nothing_is_saved(
@@ -112,11 +112,11 @@ def test_ratio_value_is_the_percentage(officer_1, year_2025):
         user=officer_1,
         submission=submission,
         entries={
-            "BB4.1": Entry(numerator="2", denominator="3"),
+            "BB2.2": Entry(numerator="2", denominator="3"),
             "BB2.1": Entry(numerator="12,5", denominator=25),
         },
     )
-    assert value_of(submission, "BB4.1").value == Decimal("66.6667")
+    assert value_of(submission, "BB2.2").value == Decimal("66.6667")
     assert value_of(submission, "BB2.1").value == Decimal("50.0000")
 
 
@@ -190,12 +190,16 @@ def test_officer_cannot_open_another_district(officer_1, district_3, year_2025):
 
 
 def test_city_rollup_by_hand(officer_1, officer_3, reviewer, year_2025, framework):
-    """Two approved districts and one submitted: only the approved count.
+    """Two approved districts and one submitted: only the approved count in the entered
+    indicators; the computed ones count every district's register.
 
-    WB2.2 (sum): 1200 + 800 = 2000.  BB4.1 (weighted): (8 + 3) / (10 + 10) = 55%, target 70 ->
+    WB2.2 (sum): 1200 + 800 = 2000.  BB2.1 (weighted): (8 + 3) / (10 + 10) = 55%, target 70 ->
     off track (gap 15 > 7).  BB5.2 (mean): (60 + 80) / 2 = 70, target 70 -> on track.
-    FC1.1 (share yes): Quận 1 has a committee, Quận 3 has not -> 50%.
+    FC1.1 (share yes, computed): Quận 1 of the city's 22 districts has a committee -> 1/22.
+    Judged whatever their coverage (the Department's threshold set to 0).
     """
+    framework.min_coverage = 0
+    framework.save()
     district_services.committee_establish(
         user=officer_1,
         district=officer_1.unit,
@@ -208,7 +212,7 @@ def test_city_rollup_by_hand(officer_1, officer_3, reviewer, year_2025, framewor
         reviewer,
         year_2025,
         WB2_2=Entry(value=1200),
-        BB4_1=Entry(numerator=8, denominator=10),
+        BB2_1=Entry(numerator=8, denominator=10),
         BB5_2=Entry(value=60),
     )
     approve(
@@ -216,7 +220,7 @@ def test_city_rollup_by_hand(officer_1, officer_3, reviewer, year_2025, framewor
         reviewer,
         year_2025,
         WB2_2=Entry(value=800),
-        BB4_1=Entry(numerator=3, denominator=10),
+        BB2_1=Entry(numerator=3, denominator=10),
         BB5_2=Entry(value=80),
     )
     officer_x = officer_1.__class__.objects.create(
@@ -234,10 +238,12 @@ def test_city_rollup_by_hand(officer_1, officer_3, reviewer, year_2025, framewor
         c.indicator.code: c for c in selectors.city_rollup(framework=framework, period=year_2025)
     }
     assert city["WB2.2"].value == 2000 and city["WB2.2"].districts == 2
-    assert city["BB4.1"].value == 55 and city["BB4.1"].target == 70
-    assert city["BB4.1"].status == Status.OFF_TRACK
+    assert city["BB2.1"].value == 55 and city["BB2.1"].target == 70
+    assert city["BB2.1"].status == Status.OFF_TRACK
     assert city["BB5.2"].value == 70 and city["BB5.2"].status == Status.ON_TRACK
-    assert city["FC1.1"].value == 50
+    assert city["FC1.1"].value == Decimal("4.5455")
+    assert (city["FC1.1"].coverage.districts, city["FC1.1"].coverage.due) == (22, 22)
+    assert (city["WB2.2"].coverage.districts, city["WB2.2"].coverage.due) == (2, 22)
     assert city["WB3.1"].status == Status.NO_TARGET
     assert selectors.completeness(
         period=year_2025, district_ids=[officer_1.unit_id, officer_3.unit_id, officer_x.unit_id]
@@ -259,7 +265,7 @@ def test_city_rollup_by_hand(officer_1, officer_3, reviewer, year_2025, framewor
     ],
 )
 def test_status_rule(framework, value, status):
-    indicator = selectors.framework_indicators(framework=framework).get(code="BB4.1")  # 70 in 2025
+    indicator = selectors.framework_indicators(framework=framework).get(code="BB2.1")  # 70 in 2025
     number = None if value is None else Decimal(str(value))
     assert selectors.status_of(indicator, number, 2025) == status
 

@@ -97,16 +97,16 @@ def test_the_template_lists_the_framework_with_a_guide(submission):
     assert list(rows) == framework_codes() and len(rows) == 30
     fc11 = [c.value for c in sheet[rows["FC1.1"]]]
     assert fc11[2] == "có/không (tự tính)" and fc11[3] == 0  # computed, shown, ignored
-    bb41 = [c.value for c in sheet[rows["BB4.1"]]]
-    assert bb41[:4] == [
-        "BB4.1",
-        "Tỷ lệ trung tâm học tập cộng đồng ứng dụng công nghệ thông tin",
+    bb21 = [c.value for c in sheet[rows["BB2.1"]]]
+    assert bb21[:4] == [
+        "BB2.1",
+        "Tỷ lệ hộ gia đình được công nhận “Gia đình học tập”",
         "% (Tử số/Mẫu số)",
         None,
     ]
     assert [c.value for c in sheet[rows["WB2.2"]]][2] == "số lượng"
     guide = {row[0]: row[1] for row in workbook["Hướng dẫn"].iter_rows(min_row=2, values_only=True)}
-    assert "Tổng số trung tâm học tập cộng đồng" in guide["BB4.1"]
+    assert "Tổng số hộ gia đình" in guide["BB2.1"]
     assert "“có”" in guide["có/không"] and "“không”" in guide["có/không"]
     assert all(column in guide for column in COLUMNS)
     assert "FC1.1" not in guide  # computed: nothing to enter
@@ -122,7 +122,7 @@ def test_the_filled_template_is_previewed_then_imported(officer_1, submission):
         WB2_2={VALUE: 1500, NOTE: "\u200b" + unicodedata.normalize("NFD", note) + "\ufeff "},
         BB5_2={VALUE: "12,5"},
         FC3_1={VALUE: "150.000.000"},
-        BB4_1={NUMERATOR: 2, DENOMINATOR: "3"},
+        BB2_1={NUMERATOR: 2, DENOMINATOR: "3"},
         FC1_1={VALUE: 1},  # computed: ignored
     )
     before = stored(submission)
@@ -133,7 +133,7 @@ def test_the_filled_template_is_previewed_then_imported(officer_1, submission):
     )
     assert preview.is_valid, (preview.errors, preview.file_errors)
     assert preview.written == 0
-    assert len(preview.rows) == 22  # 30 less the 8 computed ones
+    assert len(preview.rows) == 21  # 30 less the 9 computed ones
     wb22 = next(row for row in preview.rows if row["code"] == "WB2.2")
     assert wb22 == {
         "row": rows["WB2.2"],
@@ -144,8 +144,8 @@ def test_the_filled_template_is_previewed_then_imported(officer_1, submission):
         "denominator": None,
         "note": note,
     }
-    bb41 = next(row for row in preview.rows if row["code"] == "BB4.1")
-    assert bb41["value"] == Decimal("66.6667")  # as the service will store it
+    bb21 = next(row for row in preview.rows if row["code"] == "BB2.1")
+    assert bb21["value"] == Decimal("66.6667")  # as the service will store it
     assert stored(submission) == before
     submission.refresh_from_db()
     assert submission.version == version
@@ -153,12 +153,12 @@ def test_the_filled_template_is_previewed_then_imported(officer_1, submission):
     outcome = values_import(
         user=officer_1, submission=submission, upload=as_upload(workbook), dry_run=False
     )
-    assert outcome.is_valid and outcome.written == 22
+    assert outcome.is_valid and outcome.written == 21
     values = stored(submission)
     assert values["WB2.2"] == (Decimal(1500), None, None, note)
     assert values["BB5.2"][0] == Decimal("12.5")
     assert values["FC3.1"][0] == Decimal(150_000_000)
-    assert values["BB4.1"][:3] == (Decimal("66.6667"), Decimal(2), Decimal(3))
+    assert values["BB2.1"][:3] == (Decimal("66.6667"), Decimal(2), Decimal(3))
     assert values["WB1.1"][:3] == (Decimal(50), Decimal(45), Decimal(90))
     assert values["FC1.1"][0] == 0  # no committee: the portal's value, not the file's
     history = Value.history.filter(submission_id=submission.pk, indicator__code="WB2.2")
@@ -175,7 +175,7 @@ def test_the_exported_template_imports_back_unchanged(officer_1, submission):
     before = stored(submission)
     upload = SimpleUploadedFile("mau.xlsx", values_template_xlsx(submission=submission))
     outcome = values_import(user=officer_1, submission=submission, upload=upload, dry_run=False)
-    assert outcome.is_valid and outcome.written == 22
+    assert outcome.is_valid and outcome.written == 21
     assert stored(submission) == before
 
 
@@ -220,7 +220,7 @@ def test_yes_no_and_percent_cells_as_people_type_them(officer_1, year_2025):
 def test_a_value_out_of_range_rejects_the_whole_file_with_its_excel_row(officer_1, submission):
     workbook, sheet, rows = template(submission)
     fill_everything(sheet, rows)
-    fill(sheet, rows, BB4_1={NUMERATOR: 120, DENOMINATOR: 100}, BB5_2={VALUE: 120})
+    fill(sheet, rows, BB2_1={NUMERATOR: 120, DENOMINATOR: 100}, BB5_2={VALUE: 120})
     before = stored(submission)
     for dry_run in (True, False):
         outcome = values_import(
@@ -229,11 +229,11 @@ def test_a_value_out_of_range_rejects_the_whole_file_with_its_excel_row(officer_
         assert outcome.file_errors == [] and outcome.written == 0
         assert outcome.errors == sorted(
             [
-                (rows["BB4.1"], "BB4.1: The numerator cannot exceed the denominator."),
+                (rows["BB2.1"], "BB2.1: The numerator cannot exceed the denominator."),
                 (rows["BB5.2"], "BB5.2: The value cannot exceed 100."),
             ]
         )
-        assert len(outcome.rows) == 22
+        assert len(outcome.rows) == 21
     assert stored(submission) == before
 
 
@@ -279,7 +279,7 @@ def test_columns_may_come_in_any_order_and_spelling(officer_1, submission):
     sheet.append(["ghi chu minh chung", "MẪU SỐ", "tu so", "Giá trị ", "Tên chỉ số", "Đơn vị tính"])
     sheet["G1"] = "mã chỉ số"
     sheet.append(["Sổ theo dõi", None, None, "2.500", "", "", "WB2.2"])
-    sheet.append([None, 200, 50, None, None, None, "BB4.1"])
+    sheet.append([None, 200, 50, None, None, None, "BB2.1"])
     outcome = values_import(
         user=officer_1, submission=submission, upload=as_upload(workbook), dry_run=False
     )
@@ -287,7 +287,7 @@ def test_columns_may_come_in_any_order_and_spelling(officer_1, submission):
     assert outcome.written == 2
     values = stored(submission)
     assert values["WB2.2"] == (Decimal(2500), None, None, "Sổ theo dõi")
-    assert values["BB4.1"][0] == Decimal(25)
+    assert values["BB2.1"][0] == Decimal(25)
     assert values["WB3.1"][0] is None  # not in the file: unchanged
 
 
@@ -428,9 +428,9 @@ def test_values_saved_by_the_form_are_in_the_template(officer_1, submission):
         submission=submission,
         entries={
             "WB2.2": Entry(value=42, note="Ghi chú"),
-            "BB4.1": Entry(numerator=3, denominator=4),
+            "BB2.1": Entry(numerator=3, denominator=4),
         },
     )
     _workbook, sheet, rows = template(submission)
     assert [c.value for c in sheet[rows["WB2.2"]]][3:] == [42, None, None, "Ghi chú"]
-    assert [c.value for c in sheet[rows["BB4.1"]]][3:] == [None, 3, 4, None]
+    assert [c.value for c in sheet[rows["BB2.1"]]][3:] == [None, 3, 4, None]
