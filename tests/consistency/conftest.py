@@ -18,12 +18,15 @@ from openpyxl import load_workbook
 
 from learningcity.models import ReportingPeriod
 from learningcity.reports import services as reports
+from tests.reference_data import reseed
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The data `make run` loads: units, then the demo."""
+    """The data `make run` loads: the data migrations' reference rows (a transactional test
+    run earlier on this database flushed them), the units, then the demo."""
     with django_db_blocker.unblock(), transaction.atomic():
+        reseed()
         call_command("load_admin_units", "--province", "79", stdout=io.StringIO())
         call_command("load_demo_data", stdout=io.StringIO())
         yield

@@ -25,7 +25,6 @@ from districts.models import (
 from districts.selectors import SUBMITTED_STATUSES
 from indicators.choices import SubmissionStatus
 from indicators.models import Submission
-from tests.reference_data import reseed
 
 from .conftest import page_text, xlsx_rows, yearly_report
 
@@ -108,14 +107,6 @@ def row_of(html: str, code: str) -> str:
     """The visible text of the dashboard's row of ``code``."""
     row = html[html.index(f">{code}</a>") :].split("</tr>")[0]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data(django_db_setup, django_db_blocker):
-    """The data migrations' rows, before the demo loads: a transactional test run before this
-    module flushes them (and the demo's awards need their fields of achievement)."""
-    with django_db_blocker.unblock():
-        reseed()
 
 
 @pytest.fixture(scope="module")
