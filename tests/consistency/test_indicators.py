@@ -22,7 +22,6 @@ from districts.models import (
     InterimReview,
     SteeringCommittee,
 )
-from districts.selectors import SUBMITTED_STATUSES
 from indicators.choices import SubmissionStatus
 from indicators.models import Submission
 
@@ -65,8 +64,12 @@ def registers(year: int) -> dict[str, Decimal]:
         "FC1.1": share_of_districts(SteeringCommittee.objects.filter(issued_on__lte=end)),
         "FC1.2": share_of_districts(ImplementationPlan.objects.filter(issued_on__lte=end)),
         "FC2.1": share_of_districts(
+            # Sent to the Department (awaiting, acknowledged or returned) for either half.
             InterimReview.objects.filter(
-                held_on__year=year, held_on__lte=end, status__in=SUBMITTED_STATUSES
+                period__year=year,
+                period__kind="half_year",
+                held_on__lte=end,
+                status__in=["submitted", "acknowledged", "returned"],
             )
         ),
         "BB2.4": Decimal(centres.count()),
