@@ -50,9 +50,9 @@ def plan_issued(district_ids, period):
 def interim_review_held(district_ids, period):
     return _yes_no(
         district_ids,
-        districts.districts_with_review(
-            district_ids=district_ids, year=period.year, as_of=as_of(period)
-        ),
+        # The review's period fixes its year, as on the review board: a review of the second
+        # half held in early January still belongs to the year it reviews.
+        districts.districts_with_review(district_ids=district_ids, year=period.year),
     )
 
 

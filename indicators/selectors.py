@@ -74,6 +74,16 @@ def _hidden_statuses(user) -> set[str]:
     return set() if may_read_drafts(user) else {SubmissionStatus.DRAFT}
 
 
+def periods_with_values() -> dict[int, str]:
+    """The periods some district has sent values for (id -> kind): the ones the indicator
+    pages open on."""
+    return dict(
+        Submission.objects.filter(first_submitted_at__isnull=False)
+        .values_list("period_id", "period__kind")
+        .distinct()
+    )
+
+
 def current_framework() -> Framework:
     return Framework.objects.get(is_current=True)
 

@@ -17,14 +17,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from districts.selectors import portal_district_list
-from learningcity.choices import Role
+from learningcity.choices import PeriodKind, Role
 from learningcity.deadlines.choices import ObligationKind
 from learningcity.deadlines.selectors import obligation_timeliness
 from learningcity.import_previews import import_confirm_request, preview_token
 from learningcity.models import ReportingPeriod
+from learningcity.periods import PeriodChoice, period_choice
 from learningcity.permissions import Action, may_change_unit, reach, restrict, restrict_units
 from learningcity.storage import download_view, serve_stored_file, stored_basename
 from learningcity.text import search_key
@@ -50,20 +52,35 @@ CARD_STATUSES = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DA
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _period(code: str | None) -> ReportingPeriod:
-    """The period named by ``code``, or the latest year that has begun."""
-    if code:
-        period = ReportingPeriod.objects.filter(code=code).first()
-        if period is None:
-            raise Http404(_("Unknown reporting period."))
-        return period
-    today = datetime.date.today()
-    latest = (
-        ReportingPeriod.objects.filter(kind="year", start_date__lte=today)
-        .order_by("-start_date")
-        .first()
-    )
-    return latest or ReportingPeriod.objects.get_or_create_for(kind="year", year=today.year)
+def _period(code: str) -> ReportingPeriod:
+    """The period named by ``code`` (a district's values of any period)."""
+    period = ReportingPeriod.objects.filter(code=code).first()
+    if period is None:
+        raise Http404(_("Unknown reporting period."))
+    return period
+
+
+# Values are filed per year; another kind is offered only once values were sent for it.
+PERIOD_KINDS = {PeriodKind.YEAR: gettext_lazy("Years")}
+OTHER_PERIOD_KINDS = {
+    PeriodKind.HALF_YEAR: gettext_lazy("Half-years"),
+    PeriodKind.QUARTER: gettext_lazy("Quarters"),
+    PeriodKind.MONTH: gettext_lazy("Months"),
+}
+
+
+def _period_choice(request) -> PeriodChoice:
+    """The city's figures' period: a year, by default the latest year some district has sent
+    values for (a year just begun has none to add up yet)."""
+    sent = selectors.periods_with_values()
+    kinds = {
+        **PERIOD_KINDS,
+        **{kind: label for kind, label in OTHER_PERIOD_KINDS.items() if kind in sent.values()},
+    }
+    choice = period_choice(request.GET.get("period"), kinds=kinds, with_data=sent)
+    if choice.selected is None:
+        raise Http404(_("Unknown reporting period."))
+    return choice
 
 
 def _periods():
@@ -177,7 +194,8 @@ def _by_group(figures) -> list[tuple[object, list[AreaSummary]]]:
 
 def dashboard(request):
     user = request.user
-    period = _period(request.GET.get("period"))
+    choice = _period_choice(request)
+    period = choice.selected
     framework = selectors.current_framework()
     figures = selectors.city_rollup(framework=framework, period=period)
     if request.GET.get("format") == "xlsx":
@@ -194,7 +212,7 @@ def dashboard(request):
         "indicators/dashboard.html",
         {
             "period": period,
-            "periods": _periods(),
+            "period_groups": choice.groups,
             "framework": framework,
             "groups": _by_group(figures),
             "progress": selectors.completeness(period=period, district_ids=district_ids),
@@ -262,7 +280,8 @@ class Cell:
 
 def compare(request):
     user = request.user
-    period = _period(request.GET.get("period"))
+    choice = _period_choice(request)
+    period = choice.selected
     framework = selectors.current_framework()
     indicators = list(selectors.framework_indicators(framework=framework))
     districts = list(_visible_districts(user))
@@ -294,7 +313,7 @@ def compare(request):
         "indicators/compare.html",
         {
             "period": period,
-            "periods": _periods(),
+            "period_groups": choice.groups,
             "indicators": indicators,
             "rows": rows,
             "city": city,
@@ -358,7 +377,8 @@ def _source(indicator) -> str:
 
 def indicator_detail(request, code: str):
     user = request.user
-    period = _period(request.GET.get("period"))
+    choice = _period_choice(request)
+    period = choice.selected
     framework = selectors.current_framework()
     indicator = get_object_or_404(selectors.framework_indicators(framework=framework), code=code)
     # The trend runs over the years that have begun, and the year asked for.
@@ -394,7 +414,7 @@ def indicator_detail(request, code: str):
         "indicators/indicator_detail.html",
         {
             "period": period,
-            "periods": _periods(),
+            "period_groups": choice.groups,
             "indicator": indicator,
             "city_unit": _city_unit(indicator),
             "figure": figure,

@@ -46,15 +46,17 @@ NAMED_DISTRICTS = {a.unit_code for a in DEMO_ACCOUNTS if a.unit_code}
 
 
 def _account(username: str, password: str, **fields) -> User:
-    user, _created = User.objects.update_or_create(
-        username=username,
-        defaults={
-            "email": f"{username}@demo.hcm.edu.vn",
-            "is_active": True,
-            "password": password,
-            **fields,
-        },
+    """The demo account, created with ``password``; loading again saves it (and writes its
+    history) only where its fields differ, and leaves a password changed since as it is."""
+    fields = {"email": f"{username}@demo.hcm.edu.vn", "is_active": True, **fields}
+    user, created = User.objects.get_or_create(
+        username=username, defaults={**fields, "password": password}
     )
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(user, name, fields[name])
+        user.save(update_fields=changed)
     return user
 
 

@@ -531,7 +531,7 @@ class IndicatorStatusView(APIView):
         indicators = list(indicators)
         body = {
             "period": period,
-            "status_rule": STATUS_RULE_EXAMPLE,
+            "status_rule": selectors.status_rule(framework),
             "completeness": {
                 "districts": len(districts),
                 # A subquery, not the country's 696 ids as parameters.

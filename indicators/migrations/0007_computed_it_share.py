@@ -5,7 +5,14 @@ figures keep the sums of entered indicators only (computed ones are read from th
 Approved values of the indicator stay in their submissions; they no longer make the city value.
 """
 
+import importlib
+
 from django.db import migrations
+
+# The city figures' first filling, which the way back runs again.
+add_up_approved_values = importlib.import_module(
+    "indicators.migrations.0005_city_figures"
+).add_up_approved_values
 
 IT_SHARE = "BB4.1"
 COMPUTED = (
@@ -34,6 +41,14 @@ def forward(apps, schema_editor):
     CityFigure.objects.filter(indicator__computed__in=COMPUTED).delete()
 
 
+def backward(apps, schema_editor):
+    """The share entered again, and every city figure added up from approved values, as the
+    code before this migration reads them."""
+    Indicator = apps.get_model("indicators", "Indicator")
+    Indicator.objects.filter(code=IT_SHARE, computed="clc_it").update(computed="")
+    add_up_approved_values(apps, schema_editor)
+
+
 class Migration(migrations.Migration):
     dependencies = [("indicators", "0006_min_coverage")]
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, backward)]

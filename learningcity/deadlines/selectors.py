@@ -259,7 +259,8 @@ def timeliness(obligations, *, districts, today: datetime.date | None = None) ->
             cell = _judge(by_id[pk], obligation.due_date, submitted.get(pk), today)
             column.units.append(cell)
             column.tally.add(cell)
-            if cell.parts is not None:
+            # Like the districts' tally, the centres' counts leave out districts not yet due.
+            if cell.parts is not None and cell.status != Timeliness.PENDING:
                 column.parts = (column.parts or Parts()) + cell.parts
             row_of[pk].cells[-1] = cell
             row_of[pk].tally.add(cell)

@@ -447,7 +447,7 @@ def indicators_section(scope: Scope) -> Section:
             own_value = table.get((scope.district.pk, indicator.pk))
             row += [
                 _rounded(own_value, places(indicator)),
-                str(indicators.status_of(indicator, own_value, period.year).label),
+                str(indicators.district_status_of(indicator, own_value, period.year).label),
             ]
         rows.append(row)
     first_figure = 4 if previous else 3
@@ -479,7 +479,7 @@ def indicators_section(scope: Scope) -> Section:
             number = table.get((district.pk, indicator.pk))
             values.append(_rounded(number, places(indicator)))
             if (district.pk, indicator.pk) in table:
-                counts[indicators.status_of(by_id[indicator.pk], number, period.year)] += 1
+                counts[indicators.district_status_of(by_id[indicator.pk], number, period.year)] += 1
         compare_rows.append(
             [
                 district.name,

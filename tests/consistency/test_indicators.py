@@ -68,7 +68,6 @@ def registers(year: int) -> dict[str, Decimal]:
             InterimReview.objects.filter(
                 period__year=year,
                 period__kind="half_year",
-                held_on__lte=end,
                 status__in=["submitted", "acknowledged", "returned"],
             )
         ),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -472,3 +472,22 @@ def test_query_count_does_not_grow_with_years(client, hcmc, admin_user, reviewer
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_city_figures_open_on_the_latest_year_values_were_sent_for(
+    client, reviewer, district_1, admin_user
+):
+    """A year just begun has nothing to add up: the pages open on the latest year some
+    district has sent values for, and offer years only."""
+    year_2024 = ReportingPeriod.objects.get_or_create_for(kind="year", year=2024)
+    ReportingPeriod.objects.get_or_create_for(kind="year", year=2025)
+    ReportingPeriod.objects.get_or_create_for(kind="month", year=2025, number=3)
+    submission = services.submission_open(user=admin_user, district=district_1, period=year_2024)
+    Submission.objects.filter(pk=submission.pk).update(first_submitted_at=timezone.now())
+    client.force_login(reviewer)
+    for url in ("/indicators/", "/indicators/compare/", "/indicators/WB1.1/"):
+        response = client.get(url)
+        assert response.context["period"] == year_2024, url
+        offered = [p.kind for _label, group in response.context["period_groups"] for p in group]
+        assert set(offered) == {"year"}, url
+    assert client.get("/indicators/?period=2025-M03").status_code == 404

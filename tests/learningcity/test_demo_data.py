@@ -19,7 +19,7 @@ from indicators.models import Submission, Value
 from learningcity.choices import Role
 from learningcity.deadlines.models import Obligation
 from learningcity.demo import DEMO_PASSWORD
-from learningcity.models import ReportingPeriod
+from learningcity.models import ReportingPeriod, User
 from learningcity.notifications.models import Notification
 
 
@@ -130,12 +130,12 @@ def test_every_demo_history_row_tells_the_demo_story(hcmc):
     # Loading again tells the same story: nothing changes.
     before = [
         list(model.history.order_by("history_id").values_list("history_date", "history_user"))
-        for model in (Submission, Value, InterimReview, ActivityReport, KeyTaskProgress)
+        for model in (Submission, Value, InterimReview, ActivityReport, KeyTaskProgress, User)
     ]
     call_command("load_demo_data", stdout=io.StringIO())
     after = [
         list(model.history.order_by("history_id").values_list("history_date", "history_user"))
-        for model in (Submission, Value, InterimReview, ActivityReport, KeyTaskProgress)
+        for model in (Submission, Value, InterimReview, ActivityReport, KeyTaskProgress, User)
     ]
     assert after == before
 

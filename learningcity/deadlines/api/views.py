@@ -150,8 +150,9 @@ class TimelinessView(APIView):
         summary="Who submitted on time, late or not at all",
         description=(
             "For one period (`period`) or every period of a year (`year`): each obligation with "
-            "each district's status (missing, partial, on_time, late, approved), judged on the "
-            "first submission, plus each district's and the city's tally and on-time rate. A "
+            "each district's status (pending: not in and not yet due; missing, partial, "
+            "on_time, late, approved), judged on the first submission, plus each district's "
+            "and the city's tally and on-time rate. A "
             "district officer sees their own district. The number of queries does not grow "
             "with the number of districts.\n\nThe community learning centres' yearly reports "
             "are met in parts: each active centre of a district sends its own. A district has "
