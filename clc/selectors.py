@@ -550,11 +550,6 @@ def model_centre_counts(*, district_ids: Iterable[int], as_of: datetime.date) ->
     return {pk: row["n"] for pk, row in rows.items()}
 
 
-def _share_of_centres(district_ids, year: int, condition: Q) -> dict[int, Decimal | None]:
-    counts = _centres_with(district_ids, year, condition)
-    return {pk: percent(part, whole) for pk, (part, whole) in counts.items()}
-
-
 def _centres_with(
     district_ids: Iterable[int], year: int, condition: Q
 ) -> dict[int, tuple[int, int]]:
@@ -577,18 +572,6 @@ def it_counts(*, district_ids: Iterable[int], year: int) -> dict[int, tuple[int,
     """{district id: (centres using IT by their accepted report of ``year``, centres)}: the
     roll-up's ``using_it`` of ``centres``, whose quotient is its ``it_share``."""
     return _centres_with(district_ids, year, USING_IT)
-
-
-def report_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
-    """{district id: percent of its centres whose report of ``year`` is accepted}; None for a
-    district without centres."""
-    return _share_of_centres(district_ids, year, Q(report__status=ACCEPTED))
-
-
-def it_share(*, district_ids: Iterable[int], year: int) -> dict[int, Decimal | None]:
-    """{district id: percent of its centres using IT, by their accepted report of ``year``};
-    None for a district without centres. The national target is 70% by 2025."""
-    return _share_of_centres(district_ids, year, USING_IT)
 
 
 # --- Timeliness (read by learningcity.deadlines through its registry) ---------------------------

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.selectors import portal_districts
@@ -309,6 +310,14 @@ class CityValue:
     @property
     def computed(self) -> bool:
         return is_computed(self.indicator)
+
+    @property
+    def coverage_text(self) -> str:
+        """Where the figure comes from and how much of the city it covers, as pages, exports
+        and reports write it: "12/22 districts", or "22/22 districts (computed)"."""
+        if self.computed:
+            return gettext("%(coverage)s districts (computed)") % {"coverage": self.coverage}
+        return gettext("%(coverage)s districts") % {"coverage": self.coverage}
 
 
 def city_series(*, framework: Framework, periods, indicators=None) -> dict[int, list[CityValue]]:

@@ -145,14 +145,6 @@ def _city_unit(indicator) -> str:
     return indicator.get_unit_display()
 
 
-def _coverage(figure) -> str:
-    """Where a city figure comes from and how much of the city it covers, as pages and exports
-    write it: "12/22 districts", or "22/22 districts (computed)" for a computed indicator."""
-    if figure.computed:
-        return _("%(coverage)s districts (computed)") % {"coverage": figure.coverage}
-    return _("%(coverage)s districts") % {"coverage": figure.coverage}
-
-
 def _submission_url(submission: Submission) -> str:
     return reverse(
         "indicators:district-submission",
@@ -252,7 +244,7 @@ def _rollup_sheet(figures, period: ReportingPeriod) -> Sheet:
                 _rounded(f.indicator, f.value),
                 _rounded(f.indicator, f.target),
                 str(f.status.label),
-                _coverage(f),
+                f.coverage_text,
                 f.updated,
             ]
             for f in figures
@@ -357,7 +349,7 @@ def _compare_sheets(indicators, rows, city, period: ReportingPeriod) -> list[She
                 _rounded(f.indicator, f.target),
                 _rounded(f.indicator, f.value),
                 str(f.status.label),
-                _coverage(f),
+                f.coverage_text,
                 _source(f.indicator),
             ]
             for f in city
@@ -418,9 +410,9 @@ def indicator_detail(request, code: str):
             "indicator": indicator,
             "city_unit": _city_unit(indicator),
             "figure": figure,
-            "coverage": _coverage(figure),
+            "coverage": figure.coverage_text,
             "computed": selectors.is_computed(indicator),
-            "points": [{"point": point, "coverage": _coverage(point)} for point in points],
+            "points": [{"point": point, "coverage": point.coverage_text} for point in points],
             "chart": _trend_chart(indicator, points),
             "rows": rows,
             "status_rule": selectors.status_rule(framework),
@@ -443,7 +435,7 @@ def _trend_chart(indicator, points) -> dict:
         "suffix": suffix,
         "max": 100 if bounded else None,
         # Under each year's figures in the tooltip: how much of the city the value covers.
-        "notes": [_("Coverage: %(coverage)s") % {"coverage": _coverage(p)} for p in points],
+        "notes": [_("Coverage: %(coverage)s") % {"coverage": p.coverage_text} for p in points],
         "datasets": [
             {
                 "label": _("City value"),

@@ -312,13 +312,6 @@ def _indicator_period(scope: Scope, district_ids: list[int]) -> ReportingPeriod:
     return year
 
 
-def _coverage_text(figure) -> str:
-    """How much of the city a city figure covers, as the indicator pages write it."""
-    if figure.computed:
-        return _("%(coverage)s districts (computed)") % {"coverage": figure.coverage}
-    return _("%(coverage)s districts") % {"coverage": figure.coverage}
-
-
 def indicators_section(scope: Scope) -> Section:
     section = Section(key="indicators", title=str(TITLES["indicators"]))
     try:
@@ -441,7 +434,7 @@ def indicators_section(scope: Scope) -> Section:
             _rounded(figure.value, places(indicator)),
             _rounded(figure.target, places(indicator)),
             str(figure.status.label),
-            _coverage_text(figure),
+            figure.coverage_text,
         ]
         if scope.is_district:
             own_value = table.get((scope.district.pk, indicator.pk))

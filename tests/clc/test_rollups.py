@@ -127,21 +127,21 @@ def test_selectors_for_computed_indicators(figures_2025, district_1, district_3,
         district_3.pk: 0,
         empty.pk: 0,
     }
-    assert selectors.report_share(district_ids=ids, year=2025) == {
-        district_1.pk: Decimal("66.7"),  # A and B accepted; C only submitted
-        district_3.pk: Decimal("0.0"),
-        empty.pk: None,
+    assert selectors.report_counts(district_ids=ids, year=2025) == {
+        district_1.pk: (2, 3),  # A and B accepted; C only submitted
+        district_3.pk: (0, 1),
+        empty.pk: (0, 0),
     }
-    assert selectors.it_share(district_ids=ids, year=2025) == {
-        district_1.pk: Decimal("33.3"),
-        district_3.pk: Decimal("0.0"),
-        empty.pk: None,
+    assert selectors.it_counts(district_ids=ids, year=2025) == {
+        district_1.pk: (1, 3),
+        district_3.pk: (0, 1),
+        empty.pk: (0, 0),
     }
     with CaptureQueriesContext(connection) as queries:
         selectors.centre_counts(district_ids=ids)
         selectors.model_centre_counts(district_ids=ids, as_of=datetime.date(2025, 12, 31))
-        selectors.report_share(district_ids=ids, year=2025)
-        selectors.it_share(district_ids=ids, year=2025)
+        selectors.report_counts(district_ids=ids, year=2025)
+        selectors.it_counts(district_ids=ids, year=2025)
     assert len(queries) == 4
 
 
