@@ -138,9 +138,12 @@ def department_admin() -> User | None:
 
 
 def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
-    """``day`` at ``hour``:``minute``, local time, never later than now."""
+    """``day`` at ``hour``:``minute``, local time, never later than yesterday evening: a step
+    still to come is told as taken then, the same moment however often the demo loads today."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-    return min(moment, timezone.now())
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    latest = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(17, 0)))
+    return min(moment, latest)
 
 
 @dataclass(frozen=True)
