@@ -2,8 +2,10 @@
 
 Each source takes district ids and a period and returns, with one query, {district id: value}
 or, for a ratio indicator, {district id: (numerator, denominator)}, read from the registers as
-they stood at the end of the period (today, for a period not over yet). Apps below indicators
-are read through their selectors.
+far as they keep dates: committees, plans and centres as they stood at the end of the period
+(today, for a period not over yet), by their decision dates; the reviews, centres' reports and
+dossiers of the period or year, in the state they are in today (a report accepted after the
+year's end counts as accepted). Apps below indicators are read through their selectors.
 """
 
 from collections.abc import Callable, Iterable
