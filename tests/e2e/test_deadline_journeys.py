@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from districts.models import InterimReview
 from learningcity.deadlines import services
 from learningcity.deadlines.models import DeadlineException, Obligation
 
@@ -35,6 +36,8 @@ def test_administrator_generates_the_next_year_and_sees_timeliness(page, demo):
 
 def test_officer_is_reminded_is_locked_out_and_let_in_by_an_exception(page, demo):
     second_half = Obligation.objects.get(kind="interim_review", period__code="2025-H2")
+    # Quận 3 has not yet sent its review of the second half (the demo's has come in).
+    InterimReview.objects.filter(district__code="770", period=second_half.period).delete()
     # The job as beat runs it three days before the due date (5 January 2026).
     services.reminders_send(today=datetime.date(2026, 1, 2))
 

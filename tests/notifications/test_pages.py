@@ -37,7 +37,7 @@ def html_of(client, url, **params) -> str:
 
 def test_the_bell_shows_the_unread_count_and_links_to_the_list(client, officer):
     client.force_login(officer)
-    assert 'class="badge' not in html_of(client, "/districts/")
+    assert "notice-count" not in html_of(client, "/districts/")
     add_notices(officer, 3)
     add_notices(officer, 2, read_at=timezone.now())
     add_notices(UserFactory(), 4)  # someone else's
