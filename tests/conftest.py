@@ -1,15 +1,40 @@
 import io
+import sys
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from districts.models import AdministrativeUnit
 from learningcity.choices import Role
 
 from .factories import UserFactory
 from .object_storage import s3_endpoint  # noqa: F401  (a moto S3 server, per module)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """The run ends by dropping the test database, which PostgreSQL refuses while another
+    session holds it: a worker or server process the tests started and stopped may still be
+    closing its connection. Each such session is named on stderr, then ended, so the run
+    reports the tests' outcome rather than a failed drop."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 160) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for pid, application, state, started, query in cursor.fetchall():
+            print(
+                f"\nA session was left on the test database: pid {pid} {application!r} "
+                f"{state} since {started:%H:%M:%S}, last query {query!r}; ending it.",
+                file=sys.stderr,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture(autouse=True)
