@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from learningcity.choices import PeriodKind
@@ -133,8 +134,8 @@ OTHER_PERIOD_KINDS = {
 
 def as_of_period(period: ReportingPeriod) -> datetime.date:
     """The day a period's committees and plans are counted at: its last day, or today while it
-    runs."""
-    return min(period.end_date, datetime.date.today())
+    runs (the day the indicators' registers are read at too, so both give one figure)."""
+    return min(period.end_date, timezone.localdate())
 
 
 def committees_as_of(as_of: datetime.date) -> QuerySet[SteeringCommittee]:

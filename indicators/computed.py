@@ -11,11 +11,10 @@ year's end counts as accepted). Apps below indicators are read through their sel
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.utils import timezone
-
 from awards import selectors as awards
 from clc import selectors as clc
 from districts import selectors as districts
+from districts.selectors import as_of_period
 from learningcity.models import ReportingPeriod
 
 Source = Callable[[list[int], ReportingPeriod], dict[int, Decimal]]
@@ -25,12 +24,6 @@ def _yes_no(district_ids: Iterable[int], yes: set[int]) -> dict[int, Decimal]:
     return {pk: Decimal(1 if pk in yes else 0) for pk in district_ids}
 
 
-def as_of(period: ReportingPeriod):
-    """The day the registers are read at for ``period``: its end, or today if it has not ended
-    (what the centres' roll-up takes as a year's end, so the two give one figure)."""
-    return min(period.end_date, timezone.localdate())
-
-
 def _ratio(counts: dict[int, tuple[int, int]]) -> dict[int, tuple[Decimal, Decimal]]:
     return {pk: (Decimal(part), Decimal(whole)) for pk, (part, whole) in counts.items()}
 
@@ -38,14 +31,14 @@ def _ratio(counts: dict[int, tuple[int, int]]) -> dict[int, tuple[Decimal, Decim
 def committee_set_up(district_ids, period):
     return _yes_no(
         district_ids,
-        districts.districts_with_committee(district_ids=district_ids, as_of=as_of(period)),
+        districts.districts_with_committee(district_ids=district_ids, as_of=as_of_period(period)),
     )
 
 
 def plan_issued(district_ids, period):
     return _yes_no(
         district_ids,
-        districts.districts_with_plan(district_ids=district_ids, as_of=as_of(period)),
+        districts.districts_with_plan(district_ids=district_ids, as_of=as_of_period(period)),
     )
 
 
@@ -59,12 +52,12 @@ def interim_review_held(district_ids, period):
 
 
 def clc_centres(district_ids, period):
-    counts = clc.centre_counts(district_ids=district_ids, as_of=as_of(period))
+    counts = clc.centre_counts(district_ids=district_ids, as_of=as_of_period(period))
     return {pk: Decimal(n) for pk, n in counts.items()}
 
 
 def clc_model_centres(district_ids, period):
-    counts = clc.model_centre_counts(district_ids=district_ids, as_of=as_of(period))
+    counts = clc.model_centre_counts(district_ids=district_ids, as_of=as_of_period(period))
     return {pk: Decimal(n) for pk, n in counts.items()}
 
 
